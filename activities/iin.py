@@ -1,0 +1,56 @@
+"""Forming the IIN: the registration of a new person in the national register of foreigners."""
+
+from datetime import UTC, datetime
+
+import asyncpg
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.checks import duplicate_findings
+from activities.transitions import close_step
+from db import registry
+from db.applications import record_transition
+from db.decisions import decide_once
+from rules.names import name_key
+from schemas.contract import ApplicationInput
+from schemas.decisions import FormedIin, Step
+from schemas.enums import ApplicationState
+from schemas.status import Transition
+
+
+class IinActivities:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @activity.defn(name="form_iin")
+    async def form_iin(self, data: ApplicationInput) -> FormedIin:
+        """Form a new IIN for the applicant, or find at the last moment that they already have one.
+
+        The duplicate search runs again under the identity lock, so two applications of one person
+        racing at two establishments form one IIN between them, never two.
+        """
+        application = data.application
+        applicant = application.applicant
+
+        async def decide(conn: asyncpg.Connection) -> FormedIin:
+            await registry.lock_identity(conn, application)
+            key = name_key(applicant.surname, applicant.given_names)
+            matches = await registry.find_matches(conn, application, key)
+            now = datetime.now(UTC)
+            if matches:
+                findings = tuple(duplicate_findings(matches))
+                await close_step(conn, application.application_id, findings, now, None)
+                return FormedIin(iin=None, findings=findings, decided_at=now)
+            try:
+                iin = await registry.allocate_iin(conn, applicant.birth_date, applicant.sex)
+            except registry.SerialsExhausted as exc:
+                raise ApplicationError(str(exc), type="SerialsExhausted", non_retryable=True) from exc
+            await registry.register_person(conn, iin, application, key)
+            await record_transition(
+                conn, application.application_id, Transition(state=ApplicationState.IIN_FORMED, at=now), iin=iin
+            )
+            return FormedIin(iin=iin, decided_at=now)
+
+        return await decide_once(
+            self._pool, application.application_id, Step.IIN, FormedIin, decide, decided_at=lambda r: r.decided_at
+        )

@@ -1,0 +1,1 @@
+"""PostgreSQL: migrations, the connection pool and one repository module per aggregate."""

@@ -1,0 +1,106 @@
+"""Keys for finding the same person under different spellings of their name, across scripts.
+
+Everything is folded to uppercase ASCII letters and single spaces, the alphabet of a machine readable
+zone, so a name typed in Cyrillic and the same name read from a passport's MRZ can meet.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from itertools import chain, product
+
+import iuliia
+from anyascii import anyascii
+
+# The Russian Cyrillic to Latin schemas Russian passports have used, current first: ICAO Doc 9303,
+# then GOST R 52535.1-2006 (from March 2010), MVD 782-2000, MVD 310-1997 and its French variant.
+# All of them leave non-Russian letters (Kazakh Қ, Ұ, Ә...) untouched, so anyascii folds what is left.
+_PASSPORT_SCHEMAS = (iuliia.ICAO_DOC_9303, iuliia.GOST_52535, iuliia.MVD_782, iuliia.MVD_310, iuliia.MVD_310_FR)
+# Each way a Cyrillic name may have been written in Latin letters, the way `fold` uses first.
+_ROMANIZATIONS: tuple[Callable[[str], str], ...] = (
+    *(schema.translate for schema in _PASSPORT_SCHEMAS),
+    lambda text: text,  # anyascii alone, as for every other script
+)
+# Apostrophes (O'Brien, D'Artagnan) and the quotes some schemas write for the soft and hard signs
+# (MVD 310: Ol'ga, Ivanov") disappear, as in an MRZ; anyascii has already made them ASCII.
+_VANISHING = re.compile(r"['\"`]")
+_SEPARATORS = re.compile(r"[^A-Z]+")
+# Every key is a row in the duplicate index and a probe per application, and the product of spellings
+# grows exponentially with the words of a name (five Cyrillic words with three spellings each: 243).
+# A document uses one schema throughout, so the whole-name keys carry the matches that matter; past
+# this many, the remaining mixed-schema keys are dropped.
+MAX_NAME_KEYS = 64
+
+
+def _folded(text: str, romanize: Callable[[str], str]) -> str:
+    # Unicode whitespace becomes a plain space first: anyascii drops some of it (NEL, U+0085), which
+    # would join two words into one.
+    latin = anyascii(romanize(" ".join(text.split()))).upper()
+    return " ".join(_SEPARATORS.sub(" ", _VANISHING.sub("", latin)).split())
+
+
+def fold(text: str) -> str:
+    """Fold a name to uppercase ASCII letters separated by single spaces.
+
+    Russian Cyrillic is transliterated by ICAO Doc 9303, as in current passports (Юрий -> IURII); what
+    remains, Kazakh letters and every other script, by anyascii (Қайрат -> QAIRAT: ICAO gives 'Қairat',
+    then anyascii turns Қ into Q; Müller -> MULLER). Apostrophes and quotes vanish (D'Artagnan ->
+    DARTAGNAN), and any other run of non-letters (hyphens, dots, digits, spaces) becomes one space.
+    """
+    return _folded(text, iuliia.ICAO_DOC_9303.translate)
+
+
+def _sorted_words(*parts: str) -> str:
+    return " ".join(sorted(" ".join(parts).split()))
+
+
+def name_key(surname: str, given_names: str) -> str:
+    """Return an order-insensitive key for a name: its folded words, sorted, joined by single spaces.
+
+    A swapped surname and given name ('IVAN' / 'IVANOV' and 'Иванов' / 'Иван') give the same key.
+    The patronymic is not part of the key. A blank name gives the empty string.
+    """
+    return _sorted_words(fold(surname), fold(given_names))
+
+
+def _romanizations(text: str) -> tuple[str, ...]:
+    # One folded spelling per entry of _ROMANIZATIONS, in its order, duplicates kept.
+    return tuple(_folded(text, romanize) for romanize in _ROMANIZATIONS)
+
+
+def spelling_variants(text: str) -> frozenset[str]:
+    """Return the folded spellings a name may have carried in documents.
+
+    For Cyrillic: each Russian passport schema (ICAO Doc 9303, GOST R 52535.1, MVD 782, MVD 310 and
+    MVD 310 French), then anyascii for the letters they leave, and anyascii alone; so Юрий gives
+    IURII, YURIY and IOURII. Latin and other scripts have one spelling, `fold(text)`. Blank text, or
+    text without letters, has none.
+    """
+    return frozenset(spelling for spelling in _romanizations(text) if spelling)
+
+
+def _bounded(keys: Iterable[str]) -> frozenset[str]:
+    bounded: set[str] = set()
+    for key in keys:
+        bounded.add(key)
+        if len(bounded) == MAX_NAME_KEYS:
+            break
+    return frozenset(bounded)
+
+
+def name_keys(surname: str, given_names: str) -> frozenset[str]:
+    """Return the keys of every spelling of a name, for matching across documents and schemas.
+
+    Each word may be spelt by any schema, so the keys are those of the product of the words' spelling
+    variants, at most MAX_NAME_KEYS of them. Always kept: `name_key(surname, given_names)` and the key
+    of each schema applied to the whole name, as one document would. A blank name gives no keys, so it
+    can never be taken for a duplicate.
+    """
+    if not name_key(surname, given_names):
+        return frozenset()
+    spellings = [_romanizations(word) for word in (*surname.split(), *given_names.split())]
+    # One schema for the whole name first (the first of them is name_key's): a document uses one
+    # schema throughout, so these must survive the cap; then the mixtures.
+    whole_name = (_sorted_words(*same_schema) for same_schema in zip(*spellings, strict=True))
+    distinct = [dict.fromkeys(word_spellings) for word_spellings in spellings]
+    mixed = (_sorted_words(*combination) for combination in product(*distinct))
+    return _bounded(chain(whole_name, mixed))

@@ -1,0 +1,1 @@
+"""Pydantic models: the contract between the API, the workflow and the activities."""

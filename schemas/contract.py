@@ -1,0 +1,63 @@
+"""The workflow's contract: ids, names and the input, shared by clients, the workflow and workers."""
+
+from datetime import date, datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.application import Application
+from schemas.establishment import Deadline, Establishment, ServicePeriod
+
+WORKFLOW_TYPE = "IINApplicationWorkflow"
+STATUS_QUERY = "status"
+
+
+def workflow_id(application_id: UUID) -> str:
+    """The one workflow id of an application: starting it twice finds the same workflow."""
+    return f"iin-application-{application_id}"
+
+
+def local_day(moment: datetime, time_zone: str) -> date:
+    """The calendar date of `moment` in `time_zone`."""
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+class ApplicationInput(BaseModel):
+    """The workflow's input: the application and the rules resolved for it at submission.
+
+    Resolving the establishment, the service period and the deadline before the start, and carrying
+    them here, keeps a later change of reference data or calendar out of a running application and
+    out of its replay.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    application: Application
+    establishment: Establishment
+    service_period: ServicePeriod
+    deadline: Deadline
+
+    @property
+    def submission_day(self) -> date:
+        """The local date of submission at the establishment: the day that is not counted."""
+        return local_day(self.application.submitted_at, self.establishment.time_zone)
+
+
+class BreachNotice(BaseModel):
+    """The deadline passed before the application reached a terminal state."""
+
+    model_config = ConfigDict(frozen=True)
+
+    application_id: UUID
+    due_at: datetime
+    noticed_at: datetime
+
+
+class CertificateRequest(BaseModel):
+    """Issue the registration certificate for the IIN formed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data: ApplicationInput
+    iin: str

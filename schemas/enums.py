@@ -1,0 +1,54 @@
+"""Closed vocabularies shared by every layer; stored and shown by their string values."""
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class DocumentKind(StrEnum):
+    PASSPORT = "passport"
+    ID_CARD = "id_card"
+    RESIDENCE_PERMIT = "residence_permit"
+    TRAVEL_DOCUMENT = "travel_document"
+
+
+class Certification(StrEnum):
+    """How a translation's notarization was certified for use in Kazakhstan."""
+
+    NONE = "none"
+    APOSTILLE = "apostille"
+    CONSULAR_LEGALIZATION = "consular_legalization"
+
+
+class EstablishmentKind(StrEnum):
+    EMBASSY = "embassy"
+    CONSULATE_GENERAL = "consulate_general"
+
+
+class ApplicationState(StrEnum):
+    SUBMITTED = "submitted"
+    DOCUMENTS_VERIFIED = "documents_verified"
+    IIN_FORMED = "iin_formed"
+    REJECTED = "rejected"
+    CERTIFICATE_ISSUED = "certificate_issued"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (ApplicationState.REJECTED, ApplicationState.CERTIFICATE_ISSUED)
+
+
+class RejectionReason(StrEnum):
+    """The three grounds for refusal in the order of 19 March 2024."""
+
+    DOCUMENTS_UNRELIABLE = "documents_unreliable"
+    REQUIREMENTS_NOT_MET = "requirements_not_met"
+    ALREADY_REGISTERED = "already_registered"
+
+
+class Convention(StrEnum):
+    MINSK_1993 = "minsk_1993"
+    CHISINAU_2002 = "chisinau_2002"
+    APOSTILLE_1961 = "apostille_1961"

@@ -1,0 +1,1 @@
+"""What callers of the service do: submit an application and follow it."""

@@ -1,0 +1,105 @@
+"""Intake: resolve an application's rules from reference data, then start its workflow.
+
+Everything that can change with law or data (the establishment, the service period, the calendar
+and so the deadline) is resolved here, once, and carried in the workflow's input.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from db.reference import find_establishment, find_service_period
+from rules.calendar import BusinessCalendar, deadline_for
+from schemas.application import Application
+from schemas.contract import WORKFLOW_TYPE, ApplicationInput, local_day, workflow_id
+from schemas.establishment import Deadline
+from schemas.status import ApplicationStatus
+from service.errors import OutsideServicePeriod, SubmittedInFuture, UnknownEstablishment
+from workflows import search_attributes
+
+# Officers' clocks drift; a submission stamped a little ahead of ours is not "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A started (or already running) application."""
+
+    input: ApplicationInput
+    handle: WorkflowHandle[object, ApplicationStatus]
+
+
+async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime | None = None) -> ApplicationInput:
+    """The workflow input for `application`, or an IntakeError naming the field at fault."""
+    now = now or datetime.now(UTC)
+    if application.submitted_at > now + CLOCK_SKEW:
+        raise SubmittedInFuture("submitted_at", "the submission time is in the future")
+    async with pool.acquire() as conn:
+        establishment = await find_establishment(conn, application.establishment_id)
+        if establishment is None:
+            raise UnknownEstablishment(
+                "establishment_id", f"{application.establishment_id!r} is not a foreign establishment of the pilot"
+            )
+        calendar = BusinessCalendar(rest_days=establishment.rest_days, closures=establishment.closures)
+        deadline = deadline_for(application.submitted_at, establishment.time_zone, calendar)
+        submission_day = local_day(application.submitted_at, establishment.time_zone)
+        period = await find_service_period(conn, establishment.id, submission_day)
+    if period is None:
+        raise OutsideServicePeriod(
+            "submitted_at",
+            f"the service is not offered at {establishment.id} on {submission_day.isoformat()}",
+        )
+    return ApplicationInput(
+        application=application,
+        establishment=establishment,
+        service_period=period,
+        deadline=Deadline(due_date=deadline.due_date, due_at=deadline.due_at),
+    )
+
+
+async def start(
+    client: Client, data: ApplicationInput, task_queue: str, *, indexed: bool = True
+) -> WorkflowHandle[object, ApplicationStatus]:
+    """Start the application's workflow; a second start of the same application finds the first.
+
+    The id is the application's, and a closed workflow's id is never reused, so an application
+    can neither run twice nor be restarted after it ended. `indexed=False` starts it without
+    search attributes, for a server that has no visibility store (the time-skipping test server).
+    """
+    wf_id = workflow_id(data.application.application_id)
+    try:
+        return await client.start_workflow(
+            WORKFLOW_TYPE,
+            data,
+            id=wf_id,
+            task_queue=task_queue,
+            result_type=ApplicationStatus,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(search_attributes.at_start(data) if indexed else []),
+            static_summary=f"IIN application {data.application.application_id}",
+            static_details=(
+                f"Establishment: {data.establishment.id} ({data.establishment.city}, {data.establishment.country})\n"
+                f"Due: end of {data.deadline.due_date.isoformat()}"
+            ),
+        )
+    except WorkflowAlreadyStartedError:
+        return client.get_workflow_handle(wf_id, result_type=ApplicationStatus)
+
+
+async def submit(
+    client: Client,
+    pool: asyncpg.Pool,
+    application: Application,
+    task_queue: str,
+    *,
+    now: datetime | None = None,
+    indexed: bool = True,
+) -> Submitted:
+    """Resolve and start `application`; raises IntakeError before starting anything."""
+    data = await resolve(pool, application, now=now)
+    return Submitted(input=data, handle=await start(client, data, task_queue, indexed=indexed))

@@ -1,0 +1,1 @@
+"""Process entry points: the worker, the embedded local stack and the `iin` command."""
