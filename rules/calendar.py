@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from holidays.countries.kazakhstan import KZ
 
 # ISO weekdays (1 = Monday .. 7 = Sunday).
 SATURDAY_SUNDAY = frozenset({6, 7})
@@ -19,9 +19,9 @@ class _KazakhYear:
 
 @lru_cache(maxsize=64)
 def _kazakh_year(year: int) -> _KazakhYear:
-    # Building holidays.KZ costs far more than a lookup, and this runs for every application. Frozen
+    # Building KZ costs far more than a lookup, and this runs for every application. Frozen
     # copies, because a HolidayBase adds years to itself when asked about another year.
-    kazakhstan = holidays.KZ(years=year)
+    kazakhstan = KZ(years=year)
     return _KazakhYear(
         days_off=frozenset(kazakhstan),
         # holidays lists the working weekend days of other years too (e.g. 28 Dec 2013); keep this year's.

@@ -97,5 +97,7 @@ def usable_serials(birth_date: date, sex: Sex, start: int = 0) -> Iterator[tuple
     if start < 0:
         raise ValueError(f"start must not be negative, got {start}")
     prefix = _date_and_century(birth_date, sex)
-    candidates = ((serial, _with_check_digit(f"{prefix}{serial:04d}")) for serial in range(start, MAX_SERIAL + 1))
+    candidates = (
+        (serial, _with_check_digit(f"{prefix}{serial:04d}")) for serial in range(start, MAX_SERIAL + 1)
+    )
     return ((serial, iin) for serial, iin in candidates if iin is not None)

@@ -14,7 +14,13 @@ from anyascii import anyascii
 # The Russian Cyrillic to Latin schemas Russian passports have used, current first: ICAO Doc 9303,
 # then GOST R 52535.1-2006 (from March 2010), MVD 782-2000, MVD 310-1997 and its French variant.
 # All of them leave non-Russian letters (Kazakh Қ, Ұ, Ә...) untouched, so anyascii folds what is left.
-_PASSPORT_SCHEMAS = (iuliia.ICAO_DOC_9303, iuliia.GOST_52535, iuliia.MVD_782, iuliia.MVD_310, iuliia.MVD_310_FR)
+_PASSPORT_SCHEMAS = (
+    iuliia.ICAO_DOC_9303,
+    iuliia.GOST_52535,
+    iuliia.MVD_782,
+    iuliia.MVD_310,
+    iuliia.MVD_310_FR,
+)
 # Each way a Cyrillic name may have been written in Latin letters, the way `fold` uses first.
 _ROMANIZATIONS: tuple[Callable[[str], str], ...] = (
     *(schema.translate for schema in _PASSPORT_SCHEMAS),

@@ -65,7 +65,7 @@ async def database_dsn(server_dsn: str) -> AsyncIterator[str]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(server_dsn, name)
+    yield with_database(server_dsn, name)
     admin = await asyncpg.connect(server_dsn)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -73,7 +73,7 @@ async def database_dsn(server_dsn: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-def _with_database(dsn: str, name: str) -> str:
+def with_database(dsn: str, name: str) -> str:
     """`dsn` pointed at database `name` (works for socket-directory DSNs too)."""
     from urllib.parse import urlsplit, urlunsplit
 

@@ -30,9 +30,13 @@ A = TypeVar("A")
 R = TypeVar("R")
 
 # Database steps retry until the database is back: an outage delays an application, never loses it.
-STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
-                         maximum_interval=timedelta(seconds=30))
+# Waits longer than LOCAL_RETRY_THRESHOLD become durable timers on the server, so a long outage
+# holds no workflow task open and shows in the history as it happens.
+STEP_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=10)
+)
 STEP_TIMEOUT = timedelta(seconds=30)
+LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -97,7 +101,12 @@ class IINApplicationWorkflow:
 
     async def _step(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
         return await workflow.execute_local_activity_method(
-            activity, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY, summary=summary
+            activity,
+            arg,
+            start_to_close_timeout=STEP_TIMEOUT,
+            retry_policy=STEP_RETRY,
+            local_retry_threshold=LOCAL_RETRY_THRESHOLD,
+            summary=summary,
         )
 
     def _passed(self, findings: tuple[Finding, ...], at: datetime) -> bool:

@@ -51,9 +51,12 @@ def test_transferred_working_saturday_is_a_rest_day_for_a_friday_saturday_establ
     assert not FRI_SAT.is_business_day(date(2024, 5, 4))
 
 
-def test_transferred_working_sunday_is_not_worked_by_an_establishment_resting_on_sundays_only() -> None:
+def test_transferred_working_sunday_is_worked_by_a_saturday_sunday_establishment() -> None:
     # Sun 5 Jan 2025 was a working day in Kazakhstan in exchange for Fri 3 Jan.
     assert SAT_SUN.is_business_day(date(2025, 1, 5))
+
+
+def test_transferred_working_sunday_is_a_rest_day_for_an_establishment_resting_on_sundays_only() -> None:
     assert not BusinessCalendar(rest_days=frozenset({7})).is_business_day(date(2025, 1, 5))
 
 
@@ -118,7 +121,9 @@ calendars = st.builds(
     rest_days=st.sampled_from([frozenset({6, 7}), frozenset({5, 6}), frozenset({7}), frozenset()]),
     closures=st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2031, 1, 31)), max_size=20),
 )
-instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC))
+instants = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+)
 
 
 @given(instants, time_zones, calendars)

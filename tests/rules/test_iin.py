@@ -166,7 +166,9 @@ def test_the_last_serial_digit_is_unprotected_in_the_first_pass(iin: str, digit:
 
 
 def test_about_0_8_percent_of_serials_are_never_issued() -> None:
-    unusable = [serial for serial in range(MAX_SERIAL + 1) if compose_iin(date(1990, 5, 15), Sex.MALE, serial) is None]
+    unusable = [
+        serial for serial in range(MAX_SERIAL + 1) if compose_iin(date(1990, 5, 15), Sex.MALE, serial) is None
+    ]
     assert 30 <= len(unusable) <= 150
 
 

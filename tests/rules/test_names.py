@@ -61,7 +61,13 @@ def test_kazakh_letters_are_folded_to_ascii(text: str, folded: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("Müller", "MULLER"), ("Łukasz", "LUKASZ"), ("Núñez", "NUNEZ"), ("Øster", "OSTER"), ("Straße", "STRASSE")],
+    [
+        ("Müller", "MULLER"),
+        ("Łukasz", "LUKASZ"),
+        ("Núñez", "NUNEZ"),
+        ("Øster", "OSTER"),
+        ("Straße", "STRASSE"),
+    ],
 )
 def test_diacritics_are_dropped(text: str, folded: str) -> None:
     assert fold(text) == folded
