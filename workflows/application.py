@@ -46,6 +46,7 @@ class IINApplicationWorkflow:
         application = data.application
         self._data = data
         self._breach_recording: asyncio.Task[Decision] | None = None
+        self._registered = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
             establishment_id=application.establishment_id,
@@ -75,6 +76,7 @@ class IINApplicationWorkflow:
 
     async def _process(self, data: ApplicationInput) -> None:
         await self._step(SubmissionActivities.register_submission, data, "open the application")
+        self._registered = True
         verification = await self._step(CheckActivities.verify_documents, data, "verify the documents")
         if not self._passed(verification.findings, verification.decided_at):
             return
@@ -146,7 +148,10 @@ class IINApplicationWorkflow:
             due_at=self._data.deadline.due_at,
             noticed_at=workflow.now(),
         )
-        self._breach_recording = asyncio.create_task(
-            self._step(SubmissionActivities.record_breach, notice, "record the deadline breach")
-        )
+        self._breach_recording = asyncio.create_task(self._record_breach(notice))
         await self._breach_recording
+
+    async def _record_breach(self, notice: BreachNotice) -> Decision:
+        # The projection row must exist before the breach can be marked on it.
+        await workflow.wait_condition(lambda: self._registered)
+        return await self._step(SubmissionActivities.record_breach, notice, "record the deadline breach")
