@@ -13,6 +13,7 @@ from temporalio import activity
 from db.applications import record_transition
 from db.certificates import store_certificate
 from db.decisions import canonical_json, decide_once
+from db.pool import Connection
 from schemas.contract import CertificateRequest
 from schemas.decisions import CertificateRef, Step
 from schemas.enums import ApplicationState
@@ -57,7 +58,7 @@ class CertificateActivities:
         """Issue and store the certificate; the history keeps its number and SHA-256 only."""
         application_id = request.data.application.application_id
 
-        async def decide(conn: asyncpg.Connection) -> CertificateRef:
+        async def decide(conn: Connection) -> CertificateRef:
             issued_at = datetime.now(UTC)
             number = new_certificate_number()
             content = certificate_content(request, number, issued_at)
@@ -80,5 +81,10 @@ class CertificateActivities:
             return CertificateRef(number=number, sha256=digest, issued_at=issued_at)
 
         return await decide_once(
-            self._pool, application_id, Step.CERTIFICATE, CertificateRef, decide, decided_at=lambda r: r.issued_at
+            self._pool,
+            application_id,
+            Step.CERTIFICATE,
+            CertificateRef,
+            decide,
+            decided_at=lambda r: r.issued_at,
         )

@@ -8,6 +8,7 @@ from temporalio import activity
 from activities.transitions import close_step
 from db import registry
 from db.decisions import decide_once
+from db.pool import Connection
 from db.reference import memberships_of
 from rules.documents import document_findings
 from rules.names import name_key
@@ -42,31 +43,47 @@ class CheckActivities:
     async def verify_documents(self, data: ApplicationInput) -> Decision:
         """Whether the documents can be relied on; moves to documents_verified or rejects."""
 
-        async def decide(conn: asyncpg.Connection) -> Decision:
+        async def decide(conn: Connection) -> Decision:
             translation = data.application.translation
             state = translation.notarized_in if translation is not None else None
             memberships = await memberships_of(conn, str(state)) if state is not None else []
             findings = document_findings(data.application, data.submission_day, memberships)
             decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=datetime.now(UTC))
-            await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, ApplicationState.DOCUMENTS_VERIFIED)
+            await close_step(
+                conn,
+                data.application.application_id,
+                decision.findings,
+                decision.decided_at,
+                ApplicationState.DOCUMENTS_VERIFIED,
+            )
             return decision
 
         return await decide_once(
-            self._pool, data.application.application_id, Step.VERIFICATION, Decision, decide, decided_at=_decided_at
+            self._pool,
+            data.application.application_id,
+            Step.VERIFICATION,
+            Decision,
+            decide,
+            decided_at=_decided_at,
         )
 
     @activity.defn(name="check_requirements")
     async def check_requirements(self, data: ApplicationInput) -> Decision:
         """Whether the applicant's data meet the legal requirements; rejects if not."""
 
-        async def decide(conn: asyncpg.Connection) -> Decision:
+        async def decide(conn: Connection) -> Decision:
             findings = requirement_findings(data.application, data.submission_day)
             decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=datetime.now(UTC))
             await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
             return decision
 
         return await decide_once(
-            self._pool, data.application.application_id, Step.REQUIREMENTS, Decision, decide, decided_at=_decided_at
+            self._pool,
+            data.application.application_id,
+            Step.REQUIREMENTS,
+            Decision,
+            decide,
+            decided_at=_decided_at,
         )
 
     @activity.defn(name="check_duplicates")
@@ -74,16 +91,23 @@ class CheckActivities:
         """Whether the foreigner already has an IIN; rejects as already_registered if so."""
         applicant = data.application.applicant
 
-        async def decide(conn: asyncpg.Connection) -> Decision:
+        async def decide(conn: Connection) -> Decision:
             matches = await registry.find_matches(
                 conn, data.application, name_key(applicant.surname, applicant.given_names)
             )
             decision = Decision(
-                step=Step.DUPLICATES, findings=tuple(duplicate_findings(matches)), decided_at=datetime.now(UTC)
+                step=Step.DUPLICATES,
+                findings=tuple(duplicate_findings(matches)),
+                decided_at=datetime.now(UTC),
             )
             await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
             return decision
 
         return await decide_once(
-            self._pool, data.application.application_id, Step.DUPLICATES, Decision, decide, decided_at=_decided_at
+            self._pool,
+            data.application.application_id,
+            Step.DUPLICATES,
+            Decision,
+            decide,
+            decided_at=_decided_at,
         )

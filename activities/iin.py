@@ -11,6 +11,7 @@ from activities.transitions import close_step
 from db import registry
 from db.applications import record_transition
 from db.decisions import decide_once
+from db.pool import Connection
 from rules.names import name_key
 from schemas.contract import ApplicationInput
 from schemas.decisions import FormedIin, Step
@@ -32,7 +33,7 @@ class IinActivities:
         application = data.application
         applicant = application.applicant
 
-        async def decide(conn: asyncpg.Connection) -> FormedIin:
+        async def decide(conn: Connection) -> FormedIin:
             await registry.lock_identity(conn, application)
             key = name_key(applicant.surname, applicant.given_names)
             matches = await registry.find_matches(conn, application, key)
@@ -47,10 +48,18 @@ class IinActivities:
                 raise ApplicationError(str(exc), type="SerialsExhausted", non_retryable=True) from exc
             await registry.register_person(conn, iin, application, key)
             await record_transition(
-                conn, application.application_id, Transition(state=ApplicationState.IIN_FORMED, at=now), iin=iin
+                conn,
+                application.application_id,
+                Transition(state=ApplicationState.IIN_FORMED, at=now),
+                iin=iin,
             )
             return FormedIin(iin=iin, decided_at=now)
 
         return await decide_once(
-            self._pool, application.application_id, Step.IIN, FormedIin, decide, decided_at=lambda r: r.decided_at
+            self._pool,
+            application.application_id,
+            Step.IIN,
+            FormedIin,
+            decide,
+            decided_at=lambda r: r.decided_at,
         )

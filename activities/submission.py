@@ -7,6 +7,7 @@ from temporalio import activity
 
 from db import applications
 from db.decisions import decide_once
+from db.pool import Connection
 from schemas.contract import ApplicationInput, BreachNotice
 from schemas.decisions import Decision, Step
 
@@ -19,12 +20,16 @@ class SubmissionActivities:
     async def register_submission(self, data: ApplicationInput) -> Decision:
         """Open the application's projection row in state `submitted`."""
 
-        async def decide(conn: asyncpg.Connection) -> Decision:
+        async def decide(conn: Connection) -> Decision:
             await applications.open_application(conn, data)
             return Decision(step=Step.SUBMISSION, decided_at=datetime.now(UTC))
 
         return await decide_once(
-            self._pool, data.application.application_id, Step.SUBMISSION, Decision, decide,
+            self._pool,
+            data.application.application_id,
+            Step.SUBMISSION,
+            Decision,
+            decide,
             decided_at=lambda d: d.decided_at,
         )
 
@@ -32,10 +37,15 @@ class SubmissionActivities:
     async def record_breach(self, notice: BreachNotice) -> Decision:
         """Mark the application's deadline as breached, once."""
 
-        async def decide(conn: asyncpg.Connection) -> Decision:
+        async def decide(conn: Connection) -> Decision:
             await applications.record_breach(conn, notice.application_id, notice.noticed_at)
             return Decision(step=Step.BREACH, decided_at=notice.noticed_at)
 
         return await decide_once(
-            self._pool, notice.application_id, Step.BREACH, Decision, decide, decided_at=lambda d: d.decided_at
+            self._pool,
+            notice.application_id,
+            Step.BREACH,
+            Decision,
+            decide,
+            decided_at=lambda d: d.decided_at,
         )

@@ -4,16 +4,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
-
 from db.applications import record_transition
+from db.pool import Connection
 from schemas.decisions import Finding
 from schemas.enums import ApplicationState
 from schemas.status import Transition
 
 
 async def close_step(
-    conn: asyncpg.Connection,
+    conn: Connection,
     application_id: UUID,
     findings: Sequence[Finding],
     at: datetime,

@@ -3,15 +3,14 @@
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
-
+from db.pool import Connection
 from schemas.contract import ApplicationInput
 from schemas.decisions import Finding
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus, Transition
 
 
-async def open_application(conn: asyncpg.Connection, data: ApplicationInput) -> None:
+async def open_application(conn: Connection, data: ApplicationInput) -> None:
     """Insert the row of a submitted application; a second call leaves it as it is."""
     application = data.application
     first = Transition(state=ApplicationState.SUBMITTED, at=application.submitted_at)
@@ -30,7 +29,7 @@ async def open_application(conn: asyncpg.Connection, data: ApplicationInput) -> 
 
 
 async def record_transition(
-    conn: asyncpg.Connection,
+    conn: Connection,
     application_id: UUID,
     transition: Transition,
     *,
@@ -53,7 +52,7 @@ async def record_transition(
     )
 
 
-async def record_breach(conn: asyncpg.Connection, application_id: UUID, at: datetime) -> None:
+async def record_breach(conn: Connection, application_id: UUID, at: datetime) -> None:
     """Mark the deadline as breached at `at`."""
     await conn.execute(
         "UPDATE applications SET breached = true, breached_at = $2, updated_at = now() WHERE application_id = $1",
@@ -62,7 +61,7 @@ async def record_breach(conn: asyncpg.Connection, application_id: UUID, at: date
     )
 
 
-async def find_status(conn: asyncpg.Connection, application_id: UUID) -> ApplicationStatus | None:
+async def find_status(conn: Connection, application_id: UUID) -> ApplicationStatus | None:
     """The application's status as the projection holds it, with the findings of its decisions."""
     row = await conn.fetchrow(
         """SELECT a.*, c.sha256 AS certificate_sha256 FROM applications a

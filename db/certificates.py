@@ -6,9 +6,11 @@ from uuid import UUID
 
 import asyncpg
 
+from db.pool import Connection
+
 
 async def store_certificate(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     number: str,
     application_id: UUID,
@@ -30,7 +32,7 @@ async def store_certificate(
     )
 
 
-async def find_certificate(conn: asyncpg.Connection, number: str) -> asyncpg.Record | None:
+async def find_certificate(conn: Connection, number: str) -> asyncpg.Record | None:
     """The certificate row with that number, or None."""
     row: asyncpg.Record | None = await conn.fetchrow("SELECT * FROM certificates WHERE number = $1", number)
     return row

@@ -14,6 +14,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel
 
+from db.pool import Connection
 from schemas.decisions import Step
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,7 +25,7 @@ async def decide_once(
     application_id: UUID,
     step: Step,
     model: type[M],
-    decide: Callable[[asyncpg.Connection], Awaitable[M]],
+    decide: Callable[[Connection], Awaitable[M]],
     *,
     decided_at: Callable[[M], datetime],
 ) -> M:

@@ -1,8 +1,10 @@
 """The asyncpg pool, with JSON columns decoded to Python values."""
 
 import json
+from typing import TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -15,3 +17,7 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
     pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
     assert pool is not None
     return pool
+
+
+# What repositories take: a bare connection or one borrowed from the pool.
+Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import asyncpg
 
+from db.pool import Connection
 from rules.conventions import Membership
 from schemas.enums import Convention, EstablishmentKind
 from schemas.establishment import Establishment, ServicePeriod
@@ -124,9 +125,7 @@ async def extend_service_window(pool: asyncpg.Pool, through: date) -> ServicePer
         if last_end is None or last_end >= through:
             await conn.execute("DELETE FROM service_periods WHERE id = $1", f"{LOCAL_PREFIX}extension")
             return None
-        period = ServicePeriod(
-            id=f"{LOCAL_PREFIX}extension", starts_on=last_end + timedelta(days=1), ends_on=through
-        )
+        period = ServicePeriod(id=f"{LOCAL_PREFIX}extension", starts_on=last_end + timedelta(days=1), ends_on=through)
         await conn.execute(
             """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, source)
                VALUES ($1, $2, $3, NULL, 'local stack: window extended to today')
@@ -138,7 +137,7 @@ async def extend_service_window(pool: asyncpg.Pool, through: date) -> ServicePer
         return period
 
 
-async def find_establishment(conn: asyncpg.Connection, establishment_id: str) -> Establishment | None:
+async def find_establishment(conn: Connection, establishment_id: str) -> Establishment | None:
     """The establishment with its closure dates, or None if it is not in the reference data."""
     row = await conn.fetchrow(
         """SELECT e.*, coalesce(array_agg(c.closed_on) FILTER (WHERE c.closed_on IS NOT NULL), '{}') AS closures
@@ -159,7 +158,7 @@ async def find_establishment(conn: asyncpg.Connection, establishment_id: str) ->
     )
 
 
-async def find_service_period(conn: asyncpg.Connection, establishment_id: str, day: date) -> ServicePeriod | None:
+async def find_service_period(conn: Connection, establishment_id: str, day: date) -> ServicePeriod | None:
     """The period covering `day` at the establishment; the latest-starting one if several overlap."""
     row = await conn.fetchrow(
         """SELECT id, starts_on, ends_on, establishment_ids FROM service_periods
@@ -180,9 +179,10 @@ async def find_service_period(conn: asyncpg.Connection, establishment_id: str, d
     )
 
 
-async def memberships_of(conn: asyncpg.Connection, state: str) -> list[Membership]:
+async def memberships_of(conn: Connection, state: str) -> list[Membership]:
     """Every recorded convention membership of `state`, whatever its dates."""
     rows = await conn.fetch(
-        "SELECT convention, state, in_force_from, in_force_to FROM convention_memberships WHERE state = $1", state
+        "SELECT convention, state, in_force_from, in_force_to FROM convention_memberships WHERE state = $1",
+        state,
     )
     return [Membership(Convention(r["convention"]), r["state"], r["in_force_from"], r["in_force_to"]) for r in rows]

@@ -9,8 +9,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-import asyncpg
-
+from db.pool import Connection
 from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
 from schemas.application import Application
 from schemas.enums import Sex
@@ -33,7 +32,7 @@ class SerialsExhausted(Exception):
     """Every usable serial of a birth date and sex is taken (10,000 per day and sex)."""
 
 
-async def find_matches(conn: asyncpg.Connection, application: Application, name_key: str) -> list[RegistryMatch]:
+async def find_matches(conn: Connection, application: Application, name_key: str) -> list[RegistryMatch]:
     """Registered people with the application's document, or its citizenship, birth date and name."""
     applicant, document = application.applicant, application.document
     rows = await conn.fetch(
@@ -49,7 +48,7 @@ async def find_matches(conn: asyncpg.Connection, application: Application, name_
     return [RegistryMatch(r["iin"], MatchBasis(r["basis"])) for r in rows]
 
 
-async def lock_identity(conn: asyncpg.Connection, application: Application) -> None:
+async def lock_identity(conn: Connection, application: Application) -> None:
     """Serialize, until the transaction ends, every registration that could be the same person.
 
     Two applications of one person (same document, or same citizenship and birth date) at two
@@ -66,13 +65,13 @@ async def lock_identity(conn: asyncpg.Connection, application: Application) -> N
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", key)
 
 
-async def iin_of_application(conn: asyncpg.Connection, application_id: UUID) -> str | None:
+async def iin_of_application(conn: Connection, application_id: UUID) -> str | None:
     """The IIN this application formed, if any."""
     value: str | None = await conn.fetchval("SELECT iin FROM people WHERE application_id = $1", application_id)
     return value
 
 
-async def allocate_iin(conn: asyncpg.Connection, birth_date: date, sex: Sex) -> str:
+async def allocate_iin(conn: Connection, birth_date: date, sex: Sex) -> str:
     """Take the next usable, unused IIN for the birth date and sex; call inside a transaction.
 
     The serial counter's row lock makes concurrent allocators for one prefix take turns; serials
@@ -91,9 +90,7 @@ async def allocate_iin(conn: asyncpg.Connection, birth_date: date, sex: Sex) -> 
     raise SerialsExhausted(f"no usable IIN serial left for prefix {prefix}")
 
 
-async def register_person(
-    conn: asyncpg.Connection, iin: str, application: Application, name_key: str
-) -> None:
+async def register_person(conn: Connection, iin: str, application: Application, name_key: str) -> None:
     """Record the person and their document under `iin`."""
     applicant, document = application.applicant, application.document
     await conn.execute(

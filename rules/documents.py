@@ -29,15 +29,11 @@ def document_findings(
     document = application.document
     if not application.original_compared:
         findings.append(
-            _unreliable(
-                "original_not_compared", "original_compared", "the original was not compared with the copy"
-            )
+            _unreliable("original_not_compared", "original_compared", "the original was not compared with the copy")
         )
     if document.issued_on > submission_day:
         findings.append(
-            _unreliable(
-                "document_not_yet_issued", "document.issued_on", "the document is dated after the submission"
-            )
+            _unreliable("document_not_yet_issued", "document.issued_on", "the document is dated after the submission")
         )
     if document.issued_on < application.applicant.birth_date:
         findings.append(
@@ -49,9 +45,7 @@ def document_findings(
         )
     if document.expires_on is not None and document.expires_on < submission_day:
         findings.append(
-            _unreliable(
-                "document_expired", "document.expires_on", "the document had expired on the day of submission"
-            )
+            _unreliable("document_expired", "document.expires_on", "the document had expired on the day of submission")
         )
     if not document.particulars_in_latin_or_cyrillic:
         findings.extend(_translation_findings(application.translation, submission_day, list(memberships)))
@@ -70,11 +64,7 @@ def _translation_findings(
             )
         ]
     if not translation.notarized:
-        return [
-            _unreliable(
-                "translation_not_notarized", "translation.notarized", "the translation is not notarized"
-            )
-        ]
+        return [_unreliable("translation_not_notarized", "translation.notarized", "the translation is not notarized")]
     # The schema guarantees these once a translation is notarized.
     assert translation.notarized_in is not None and translation.notarized_on is not None
     if translation.notarized_on > submission_day:
@@ -117,9 +107,8 @@ def _certification_findings(
                 "the certification must fall between the notarization and the submission",
             )
         ]
-    if (
-        translation.certification is Certification.APOSTILLE
-        and Convention.APOSTILLE_1961 not in conventions_on(memberships, state, certified_on)
+    if translation.certification is Certification.APOSTILLE and Convention.APOSTILLE_1961 not in conventions_on(
+        memberships, state, certified_on
     ):
         return [
             _unreliable(

@@ -53,10 +53,7 @@ def century_sex_digit(birth_date: date, sex: Sex) -> int:
 
 
 def _date_and_century(birth_date: date, sex: Sex) -> str:
-    return (
-        f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}"
-        f"{century_sex_digit(birth_date, sex)}"
-    )
+    return f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}{century_sex_digit(birth_date, sex)}"
 
 
 def _with_check_digit(first_eleven: str) -> str | None:
@@ -97,7 +94,5 @@ def usable_serials(birth_date: date, sex: Sex, start: int = 0) -> Iterator[tuple
     if start < 0:
         raise ValueError(f"start must not be negative, got {start}")
     prefix = _date_and_century(birth_date, sex)
-    candidates = (
-        (serial, _with_check_digit(f"{prefix}{serial:04d}")) for serial in range(start, MAX_SERIAL + 1)
-    )
+    candidates = ((serial, _with_check_digit(f"{prefix}{serial:04d}")) for serial in range(start, MAX_SERIAL + 1))
     return ((serial, iin) for serial, iin in candidates if iin is not None)

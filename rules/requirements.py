@@ -29,13 +29,9 @@ def requirement_findings(application: Application, submission_day: date) -> list
             )
         )
     if applicant.birth_date > submission_day:
-        findings.append(
-            _not_met("birth_date_in_future", "applicant.birth_date", "the birth date is after submission")
-        )
+        findings.append(_not_met("birth_date_in_future", "applicant.birth_date", "the birth date is after submission"))
     elif applicant.birth_date < OLDEST_PLAUSIBLE_BIRTH or applicant.birth_date > LATEST_ENCODABLE_BIRTH:
         findings.append(
-            _not_met(
-                "birth_date_implausible", "applicant.birth_date", "the birth date is outside plausible range"
-            )
+            _not_met("birth_date_implausible", "applicant.birth_date", "the birth date is outside plausible range")
         )
     return findings

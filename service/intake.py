@@ -42,7 +42,8 @@ async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime
         establishment = await find_establishment(conn, application.establishment_id)
         if establishment is None:
             raise UnknownEstablishment(
-                "establishment_id", f"{application.establishment_id!r} is not a foreign establishment of the pilot"
+                "establishment_id",
+                f"{application.establishment_id!r} is not a foreign establishment of the pilot",
             )
         calendar = BusinessCalendar(rest_days=establishment.rest_days, closures=establishment.closures)
         deadline = deadline_for(application.submitted_at, establishment.time_zone, calendar)

@@ -25,8 +25,8 @@ from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import extend_service_window, load_reference_data
-from workflows.search_attributes import ALL_KEYS
 from workers.worker import build_worker
+from workflows.search_attributes import ALL_KEYS
 
 BIN = Path(sys.executable).parent
 
@@ -99,7 +99,10 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         dev_server_existing_path=_binary("temporal"),
         search_attributes=ALL_KEYS,
-        dev_server_extra_args=["--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=true"],
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "system.forceSearchAttributesCacheRefreshOnRead=true",
+        ],
     )
     yield environment
     await environment.shutdown()

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from schemas.application import Application, Applicant, IdentityDocument, Translation
+from schemas.application import Applicant, Application, IdentityDocument, Translation
 from schemas.enums import Certification, DocumentKind, Sex
 
 

@@ -9,9 +9,7 @@ from workflows.search_attributes import ALL_KEYS
 
 async def register_search_attributes(client: Client, namespace: str) -> list[str]:
     """Add the service's search attributes that the namespace lacks; return the names added."""
-    existing = await client.operator_service.list_search_attributes(
-        ListSearchAttributesRequest(namespace=namespace)
-    )
+    existing = await client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace=namespace))
     missing = {
         key.name: IndexedValueType.ValueType(key.indexed_value_type.value)
         for key in ALL_KEYS

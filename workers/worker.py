@@ -1,11 +1,21 @@
 """The worker: runs the application workflow and its activities on one task queue."""
 
 import asyncpg
+from pydantic import TypeAdapter
+from pydantic_extra_types.country import CountryAlpha2
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
 from workflows.application import IINApplicationWorkflow
+
+# pycountry (behind the CountryAlpha2 fields) reads its database from disk on first use, and the
+# sandbox forbids file access: load it here, outside, and let workflows share that module.
+TypeAdapter(CountryAlpha2).validate_python("KZ")
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("pydantic_extra_types", "pycountry")
+)
 
 
 def build_worker(
@@ -21,6 +31,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[IINApplicationWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
         activities=build_activities(pool),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_local_activities=max_concurrent_activities,

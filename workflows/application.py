@@ -20,7 +20,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.checks import CheckActivities
     from activities.iin import IinActivities
     from activities.submission import SubmissionActivities
-    from schemas.contract import STATUS_QUERY, WORKFLOW_TYPE, ApplicationInput, BreachNotice, CertificateRequest
+    from schemas.contract import (
+        STATUS_QUERY,
+        WORKFLOW_TYPE,
+        ApplicationInput,
+        BreachNotice,
+        CertificateRequest,
+    )
     from schemas.decisions import Decision, Finding
     from schemas.enums import ApplicationState
     from schemas.status import ApplicationStatus, Transition
@@ -33,7 +39,9 @@ R = TypeVar("R")
 # Waits longer than LOCAL_RETRY_THRESHOLD become durable timers on the server, so a long outage
 # holds no workflow task open and shows in the history as it happens.
 STEP_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=10)
+    initial_interval=timedelta(milliseconds=200),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
 )
 STEP_TIMEOUT = timedelta(seconds=30)
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
@@ -94,7 +102,8 @@ class IINApplicationWorkflow:
         self._status.iin = formed.iin
         self._transition(Transition(state=ApplicationState.IIN_FORMED, at=formed.decided_at))
         certificate = await self._step(
-            CertificateActivities.issue_certificate, CertificateRequest(data=data, iin=formed.iin),
+            CertificateActivities.issue_certificate,
+            CertificateRequest(data=data, iin=formed.iin),
             "issue the registration certificate",
         )
         self._status.certificate_number = certificate.number
@@ -131,7 +140,7 @@ class IINApplicationWorkflow:
     def _index(self) -> None:
         # The starter chooses whether an application is indexed (a server without a visibility
         # store has no custom attributes); the workflow keeps the attributes it was given current.
-        if search_attributes.STATE in workflow.info().typed_search_attributes:
+        if workflow.info().typed_search_attributes.get(search_attributes.STATE) is not None:
             workflow.upsert_search_attributes(search_attributes.updates_for(self._status))
 
     async def _watch_deadline(self) -> None:

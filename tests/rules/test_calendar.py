@@ -84,9 +84,7 @@ def test_submission_day_is_the_local_date_when_utc_is_still_the_day_before() -> 
 
 def test_closures_push_the_due_date() -> None:
     calendar = BusinessCalendar(closures=frozenset({date(2024, 9, 13)}))
-    assert deadline_for(at(2024, 9, 12, 10, "Europe/Moscow"), "Europe/Moscow", calendar).due_date == date(
-        2024, 9, 16
-    )
+    assert deadline_for(at(2024, 9, 12, 10, "Europe/Moscow"), "Europe/Moscow", calendar).due_date == date(2024, 9, 16)
 
 
 def test_due_at_is_local_midnight_after_the_due_date_in_utc() -> None:
@@ -121,9 +119,7 @@ calendars = st.builds(
     rest_days=st.sampled_from([frozenset({6, 7}), frozenset({5, 6}), frozenset({7}), frozenset()]),
     closures=st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2031, 1, 31)), max_size=20),
 )
-instants = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
-)
+instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC))
 
 
 @given(instants, time_zones, calendars)

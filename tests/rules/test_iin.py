@@ -95,9 +95,7 @@ def test_every_composed_iin_is_valid(birth_date: date, sex: Sex, serial: int) ->
 
 
 @given(births, st.sampled_from(Sex), serials)
-def test_composed_iin_starts_with_birth_date_century_digit_and_serial(
-    birth_date: date, sex: Sex, serial: int
-) -> None:
+def test_composed_iin_starts_with_birth_date_century_digit_and_serial(birth_date: date, sex: Sex, serial: int) -> None:
     iin = compose_iin(birth_date, sex, serial)
     if iin is not None:
         assert iin[:11] == f"{birth_date:%y%m%d}{century_sex_digit(birth_date, sex)}{serial:04d}"
@@ -166,9 +164,7 @@ def test_the_last_serial_digit_is_unprotected_in_the_first_pass(iin: str, digit:
 
 
 def test_about_0_8_percent_of_serials_are_never_issued() -> None:
-    unusable = [
-        serial for serial in range(MAX_SERIAL + 1) if compose_iin(date(1990, 5, 15), Sex.MALE, serial) is None
-    ]
+    unusable = [serial for serial in range(MAX_SERIAL + 1) if compose_iin(date(1990, 5, 15), Sex.MALE, serial) is None]
     assert 30 <= len(unusable) <= 150
 
 

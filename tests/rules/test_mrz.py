@@ -197,9 +197,7 @@ def test_td1_document_number_longer_than_nine_characters() -> None:
         ("000229", date(2150, 1, 1), date(2000, 2, 29)),  # 2100 is not a leap year
     ],
 )
-def test_birth_date_is_the_latest_not_after_the_reference(
-    value: str, reference: date, expected: date
-) -> None:
+def test_birth_date_is_the_latest_not_after_the_reference(value: str, reference: date, expected: date) -> None:
     assert expand_yymmdd(value, past_only=True, reference=reference) == expected
 
 
@@ -239,9 +237,7 @@ def test_any_date_within_49_years_is_an_expiry_date(reference: date, days_after:
 
 words = st.text(st.sampled_from(string.ascii_uppercase), min_size=1, max_size=8)
 alphanumerics = st.sampled_from(string.ascii_uppercase + string.digits)
-states = st.sampled_from(["UTO", "KAZ", "D"]) | st.text(
-    st.sampled_from(string.ascii_uppercase), min_size=3, max_size=3
-)
+states = st.sampled_from(["UTO", "KAZ", "D"]) | st.text(st.sampled_from(string.ascii_uppercase), min_size=3, max_size=3)
 yymmdd = st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)).map(lambda day: f"{day:%y%m%d}")
 mrz_data = st.builds(
     MrzData,

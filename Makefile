@@ -1,0 +1,38 @@
+# Every target creates .venv and installs what it needs: a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help up test lint typecheck unit sample clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+up: $(STAMP) ## Start PostgreSQL, Temporal dev server + Web UI, migrations and the worker (Ctrl-C stops all)
+	$(BIN)/iin up
+
+sample: $(STAMP) ## Submit a sample application to the running stack and follow it
+	$(BIN)/iin sample
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy --strict
+	$(BIN)/mypy .
+
+unit: $(STAMP) ## pytest only
+	$(BIN)/pytest
+
+test: lint typecheck unit ## ruff, mypy and the whole test suite (what CI runs)
+
+clean: ## Remove the venv and the local stack's data
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

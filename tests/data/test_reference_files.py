@@ -1,0 +1,255 @@
+"""The shipped reference data in data/: well-formed, consistent, and matching DOMAIN.md's facts."""
+
+import csv
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
+
+import pytest
+from pydantic import BaseModel, ValidationError
+from pydantic_extra_types.country import CountryAlpha2
+
+from schemas.enums import Convention, EstablishmentKind
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+# Kosovo's user-assigned code, documented in data/conventions.md; not in ISO 3166-1.
+USER_ASSIGNED_STATES = {"XK"}
+
+
+class _Country(BaseModel):
+    code: CountryAlpha2
+
+
+def is_alpha2(code: str) -> bool:
+    try:
+        return _Country(code=code).code == code
+    except ValidationError:
+        return False
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def header(name: str) -> list[str]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def optional_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
+    """Whether two inclusive periods (None: open-ended) share a day."""
+    a_end = a[1] or date.max
+    b_end = b[1] or date.max
+    return a[0] <= b_end and b[0] <= a_end
+
+
+def parse_rest_days(text: str) -> list[int]:
+    return [int(part) for part in text.split("+")]
+
+
+def zone_countries() -> dict[str, set[str]]:
+    """Time zone -> the countries the tz database's zone.tab lists it for."""
+    for directory in ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo"):
+        table = Path(directory) / "zone.tab"
+        if table.exists():
+            countries: dict[str, set[str]] = {}
+            for line in table.read_text(encoding="utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    code, _, zone = line.split("\t")[:3]
+                    countries.setdefault(zone, set()).add(code)
+            return countries
+    pytest.skip("no zone.tab in this system's tz database")
+
+
+ESTABLISHMENTS = rows("establishments.csv")
+CONVENTIONS = rows("conventions.csv")
+SERVICE_PERIODS = rows("service_periods.csv")
+CLOSURES = rows("establishment_closures.csv")
+ESTABLISHMENT_IDS = {row["id"] for row in ESTABLISHMENTS}
+
+
+def establishment_id(row: dict[str, str]) -> str:
+    return row["id"]
+
+
+# establishments.csv
+
+
+def test_establishments_file_has_the_documented_columns() -> None:
+    assert header("establishments.csv") == ["id", "kind", "city", "country", "timezone", "rest_days", "source"]
+
+
+def test_establishments_file_is_not_empty() -> None:
+    assert ESTABLISHMENTS
+
+
+def test_establishment_ids_are_unique() -> None:
+    ids = [row["id"] for row in ESTABLISHMENTS]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_kind_is_embassy_or_consulate_general(row: dict[str, str]) -> None:
+    assert row["kind"] in {kind.value for kind in EstablishmentKind}
+    assert EstablishmentKind(row["kind"]) in {EstablishmentKind.EMBASSY, EstablishmentKind.CONSULATE_GENERAL}
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_country_is_iso_alpha2(row: dict[str, str]) -> None:
+    assert is_alpha2(row["country"])
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_time_zone_is_an_iana_zone(row: dict[str, str]) -> None:
+    assert row["timezone"] in available_timezones()
+    assert ZoneInfo(row["timezone"]).key == row["timezone"]
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_time_zone_belongs_to_its_country(row: dict[str, str]) -> None:
+    assert row["country"] in zone_countries().get(row["timezone"], set())
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_rest_days_are_iso_weekdays(row: dict[str, str]) -> None:
+    days = parse_rest_days(row["rest_days"])
+    assert days
+    assert all(1 <= day <= 7 for day in days)
+    assert len(days) == len(set(days))
+    assert len(days) < 7
+
+
+@pytest.mark.parametrize("row", ESTABLISHMENTS, ids=establishment_id)
+def test_establishment_fields_are_filled_and_trimmed(row: dict[str, str]) -> None:
+    for column, value in row.items():
+        assert value, column
+        assert value == value.strip(), column
+
+
+@pytest.mark.parametrize(
+    "city",
+    [
+        "Washington",
+        "New York",
+        "Seoul",
+        "Bishkek",
+        "Moscow",
+        "Saint Petersburg",
+        "Prague",
+        "Dubai",
+        "Frankfurt am Main",
+        "Istanbul",
+        "Beijing",
+    ],
+)
+def test_missions_named_in_public_reports_are_listed(city: str) -> None:
+    assert city in {row["city"] for row in ESTABLISHMENTS}
+
+
+@pytest.mark.parametrize("country", ["CN", "TR", "EE", "LV", "LT", "RU"])
+def test_states_named_in_the_seed_have_an_establishment(country: str) -> None:
+    assert country in {row["country"] for row in ESTABLISHMENTS}
+
+
+# conventions.csv
+
+
+def test_conventions_file_has_the_documented_columns() -> None:
+    assert header("conventions.csv") == ["convention", "state", "in_force_from", "in_force_to", "source"]
+
+
+@pytest.mark.parametrize("row", CONVENTIONS, ids=lambda r: f"{r['convention']}-{r['state']}")
+def test_convention_row_names_a_known_convention(row: dict[str, str]) -> None:
+    assert row["convention"] in {convention.value for convention in Convention}
+
+
+@pytest.mark.parametrize("row", CONVENTIONS, ids=lambda r: f"{r['convention']}-{r['state']}")
+def test_convention_state_is_iso_alpha2_or_documented_user_assigned(row: dict[str, str]) -> None:
+    assert is_alpha2(row["state"]) or row["state"] in USER_ASSIGNED_STATES
+
+
+@pytest.mark.parametrize("row", CONVENTIONS, ids=lambda r: f"{r['convention']}-{r['state']}")
+def test_convention_dates_are_iso_dates_and_in_order(row: dict[str, str]) -> None:
+    in_force_from = date.fromisoformat(row["in_force_from"])
+    in_force_to = optional_date(row["in_force_to"])
+    assert in_force_to is None or in_force_to >= in_force_from
+
+
+@pytest.mark.parametrize("row", CONVENTIONS, ids=lambda r: f"{r['convention']}-{r['state']}")
+def test_convention_row_names_its_source(row: dict[str, str]) -> None:
+    assert row["source"].strip()
+
+
+def test_membership_periods_of_one_state_in_one_convention_do_not_overlap() -> None:
+    periods: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
+    for row in CONVENTIONS:
+        key = (row["convention"], row["state"])
+        periods.setdefault(key, []).append(
+            (date.fromisoformat(row["in_force_from"]), optional_date(row["in_force_to"]))
+        )
+    overlapping = [
+        key for key, spans in periods.items() for a, b in combinations(spans, 2) if overlap(a, b)
+    ]
+    assert overlapping == []
+
+
+# service_periods.csv
+
+
+def test_service_periods_file_has_the_documented_columns() -> None:
+    assert header("service_periods.csv") == ["id", "starts_on", "ends_on", "establishment_ids", "source"]
+
+
+def test_service_period_ids_are_unique() -> None:
+    ids = [row["id"] for row in SERVICE_PERIODS]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("row", SERVICE_PERIODS, ids=establishment_id)
+def test_service_period_ends_on_or_after_it_starts(row: dict[str, str]) -> None:
+    assert date.fromisoformat(row["ends_on"]) >= date.fromisoformat(row["starts_on"])
+
+
+@pytest.mark.parametrize("row", SERVICE_PERIODS, ids=establishment_id)
+def test_service_period_covers_only_known_establishments(row: dict[str, str]) -> None:
+    listed = set(row["establishment_ids"].split("+")) if row["establishment_ids"] else set()
+    assert listed <= ESTABLISHMENT_IDS
+
+
+def test_service_periods_do_not_overlap() -> None:
+    spans = [
+        (row["id"], date.fromisoformat(row["starts_on"]), date.fromisoformat(row["ends_on"]))
+        for row in SERVICE_PERIODS
+    ]
+    overlapping = [(a[0], b[0]) for a, b in combinations(spans, 2) if overlap(a[1:], b[1:])]
+    assert overlapping == []
+
+
+def test_the_2024_pilot_is_a_service_period() -> None:
+    spans = {(row["starts_on"], row["ends_on"]) for row in SERVICE_PERIODS}
+    assert ("2024-04-13", "2024-12-31") in spans
+
+
+# establishment_closures.csv
+
+
+def test_closures_file_has_the_documented_columns() -> None:
+    assert header("establishment_closures.csv") == ["establishment_id", "closed_on", "note"]
+
+
+@pytest.mark.parametrize("row", CLOSURES, ids=lambda r: f"{r['establishment_id']}-{r['closed_on']}")
+def test_closure_names_a_known_establishment_and_a_date(row: dict[str, str]) -> None:
+    assert row["establishment_id"] in ESTABLISHMENT_IDS
+    date.fromisoformat(row["closed_on"])
+
+
+def test_closures_are_not_repeated() -> None:
+    keys = [(row["establishment_id"], row["closed_on"]) for row in CLOSURES]
+    assert len(keys) == len(set(keys))

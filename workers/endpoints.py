@@ -1,0 +1,49 @@
+"""Where the running stack is: from the settings, or from what `iin up` recorded under the data dir."""
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from config.settings import Settings
+
+STACK_FILE = "stack.json"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    database_url: str
+    temporal_address: str
+    temporal_namespace: str
+    task_queue: str
+    temporal_ui: str | None = None
+
+
+def record(settings: Settings, endpoints: Endpoints) -> Path:
+    """Write the endpoints of a running local stack, for the commands run beside it."""
+    path = settings.data_dir / STACK_FILE
+    path.write_text(json.dumps(asdict(endpoints), indent=2), encoding="utf-8")
+    return path
+
+
+def forget(settings: Settings) -> None:
+    """Remove the record of a stopped stack."""
+    (settings.data_dir / STACK_FILE).unlink(missing_ok=True)
+
+
+def resolve(settings: Settings) -> Endpoints:
+    """The endpoints to use: each setting wins over what a local stack recorded."""
+    recorded: dict[str, str | None] = {}
+    path = settings.data_dir / STACK_FILE
+    if path.exists():
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    database_url = settings.database_url or recorded.get("database_url")
+    temporal_address = settings.temporal_address or recorded.get("temporal_address")
+    if not database_url or not temporal_address:
+        raise RuntimeError("no stack to talk to: start one with `make up`, or set DATABASE_URL and TEMPORAL_ADDRESS")
+    return Endpoints(
+        database_url=database_url,
+        temporal_address=temporal_address,
+        temporal_namespace=settings.temporal_namespace,
+        task_queue=settings.task_queue,
+        temporal_ui=recorded.get("temporal_ui"),
+    )

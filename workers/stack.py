@@ -1,0 +1,110 @@
+"""`iin up`: the whole service on one machine, embedded parts unless the settings name real ones."""
+
+import asyncio
+import signal
+import subprocess
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+
+from config.settings import Settings
+from db.migrate import migrate
+from db.pool import create_pool
+from db.reference import extend_service_window, load_reference_data
+from workers import embedded, endpoints
+from workers.connect import connect_temporal
+from workers.registration import register_search_attributes
+from workers.worker import build_worker
+
+console = Console(soft_wrap=True)
+
+
+async def run_stack(settings: Settings) -> None:
+    """Start PostgreSQL, Temporal and the worker; stop them all on Ctrl-C or SIGTERM."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    postgres: Any = None
+    temporal: subprocess.Popen[bytes] | None = None
+    try:
+        if settings.database_url:
+            database_url = settings.database_url
+        else:
+            postgres = embedded.start_postgres(settings.data_dir)
+            database_url = await embedded.ensure_database(postgres.get_uri(), "iin")
+        if settings.temporal_address:
+            temporal_address, ui = settings.temporal_address, None
+        else:
+            temporal = embedded.start_temporal(
+                settings.data_dir,
+                settings.temporal_port,
+                settings.temporal_ui_port,
+                settings.temporal_namespace,
+            )
+            await embedded.wait_for_port(settings.temporal_port, temporal)
+            temporal_address = f"127.0.0.1:{settings.temporal_port}"
+            ui = f"http://127.0.0.1:{settings.temporal_ui_port}"
+        await _serve(settings, database_url, temporal_address, ui)
+    finally:
+        endpoints.forget(settings)
+        if temporal is not None:
+            embedded.stop_process(temporal)
+        if postgres is not None:
+            postgres.cleanup()
+        console.print("[bold]stopped[/bold]: worker, Temporal dev server and PostgreSQL are down")
+
+
+async def _serve(settings: Settings, database_url: str, temporal_address: str, ui: str | None) -> None:
+    client = await connect_temporal(temporal_address, settings.temporal_namespace)
+    await register_search_attributes(client, settings.temporal_namespace)
+    pool = await create_pool(database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    try:
+        applied = await migrate(pool)
+        report = await load_reference_data(pool, settings.reference_data_dir)
+        extension = await extend_service_window(pool, date.today())
+        worker = build_worker(
+            client,
+            pool,
+            settings.task_queue,
+            max_concurrent_activities=settings.max_concurrent_activities,
+            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+        )
+        endpoints.record(
+            settings,
+            endpoints.Endpoints(
+                database_url=database_url,
+                temporal_address=temporal_address,
+                temporal_namespace=settings.temporal_namespace,
+                task_queue=settings.task_queue,
+                temporal_ui=ui,
+            ),
+        )
+        console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
+        console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
+        console.print(
+            f"  reference data: {report.establishments} establishments, {report.service_periods} service periods,"
+            f" {report.memberships} convention memberships"
+        )
+        if extension is not None:
+            console.print(
+                f"  [yellow]service window extended for local use[/yellow]: {extension.id}"
+                f" {extension.starts_on} .. {extension.ends_on}"
+            )
+        console.print(f"  Temporal:     {temporal_address} (namespace {settings.temporal_namespace})")
+        if ui:
+            console.print(f"  Temporal UI:  {ui}")
+        console.print(f"  PostgreSQL:   {database_url}")
+        console.print(f"  worker:       task queue {settings.task_queue}")
+        console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
+        async with worker:  # leaving the block shuts the worker down gracefully
+            await _until_signalled()
+    finally:
+        await pool.close()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    console.print("\nstopping ...")
