@@ -6,10 +6,9 @@ decisions of the workflow and end in a recorded rejection, never in a validation
 """
 
 from datetime import date
-from typing import Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_extra_types.country import CountryAlpha2
 
 from schemas.enums import Certification, DocumentKind, Sex
@@ -45,32 +44,47 @@ class IdentityDocument(_Model):
     particulars_in_latin_or_cyrillic: bool
     mrz: tuple[MrzLine, ...] | None = Field(default=None, min_length=2, max_length=3)
 
-    @model_validator(mode="after")
-    def _expiry_after_issue(self) -> Self:
-        if self.expires_on is not None and self.expires_on <= self.issued_on:
-            raise ValueError("expires_on must be later than issued_on")
-        return self
+    @field_validator("expires_on")
+    @classmethod
+    def _expiry_after_issue(cls, expires_on: date | None, info: ValidationInfo) -> date | None:
+        issued_on = info.data.get("issued_on")
+        if expires_on is not None and issued_on is not None and expires_on <= issued_on:
+            raise ValueError("must be later than issued_on")
+        return expires_on
 
 
 class Translation(_Model):
     """A translation of the document's particulars, required when they are not in Latin or Cyrillic."""
 
     notarized: bool
-    notary: ShortText | None = None
-    notarized_in: CountryAlpha2 | None = Field(default=None, description="State where the notarial act was done.")
-    notarized_on: date | None = None
+    notary: ShortText | None = Field(default=None, validate_default=True)
+    notarized_in: CountryAlpha2 | None = Field(
+        default=None, validate_default=True, description="State where the notarial act was done."
+    )
+    notarized_on: date | None = Field(default=None, validate_default=True)
     certification: Certification = Certification.NONE
-    certified_on: date | None = Field(default=None, description="Date of the apostille or the legalization.")
+    certified_on: date | None = Field(
+        default=None, validate_default=True, description="Date of the apostille or the legalization."
+    )
 
-    @model_validator(mode="after")
-    def _notarial_particulars(self) -> Self:
-        if self.notarized and (self.notary is None or self.notarized_in is None or self.notarized_on is None):
-            raise ValueError("a notarized translation needs notary, notarized_in and notarized_on")
-        if self.certification is not Certification.NONE and self.certified_on is None:
-            raise ValueError("certified_on is required when the translation is apostilled or legalized")
-        if self.certification is Certification.NONE and self.certified_on is not None:
-            raise ValueError("certified_on must be empty when certification is 'none'")
-        return self
+    @field_validator("notary", "notarized_in", "notarized_on")
+    @classmethod
+    def _required_when_notarized(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and info.data.get("notarized"):
+            raise ValueError("is required for a notarized translation")
+        return value
+
+    @field_validator("certified_on")
+    @classmethod
+    def _dated_when_certified(cls, certified_on: date | None, info: ValidationInfo) -> date | None:
+        certification = info.data.get("certification")
+        if certification is None:
+            return certified_on  # certification itself was invalid and is reported on its own
+        if certification is not Certification.NONE and certified_on is None:
+            raise ValueError("is required when the translation is apostilled or legalized")
+        if certification is Certification.NONE and certified_on is not None:
+            raise ValueError("must be empty when certification is 'none'")
+        return certified_on
 
 
 class Application(_Model):

@@ -2,13 +2,17 @@
 
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 
 def _no_control_characters(value: str) -> str:
     if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
 
 
 # Letters of any script (with combining marks), joined by single spaces, hyphens, apostrophes or dots:
@@ -33,11 +37,14 @@ Identifier = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"),
 ]
+# Upper-cased before the pattern is checked (StringConstraints checks its pattern before to_upper).
 DocumentNumber = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=20, pattern=r"^[A-Z0-9]+$"),
+    BeforeValidator(_upper),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Z0-9]+$"),
 ]
 MrzLine = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, min_length=30, max_length=44, pattern=r"^[A-Z0-9<]+$"),
+    BeforeValidator(_upper),
+    StringConstraints(strip_whitespace=True, min_length=30, max_length=44, pattern=r"^[A-Z0-9<]+$"),
 ]

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from schemas.application import Application, Applicant, IdentityDocument, Translation
+from schemas.application import Applicant, Application, IdentityDocument, Translation
 from schemas.enums import Certification
 from tests.factories import make_applicant, make_application, make_document, make_translation
 
@@ -210,13 +210,13 @@ def test_unknown_document_kind_is_rejected() -> None:
 
 def test_expiry_before_issue_is_rejected() -> None:
     error = error_of(with_nested("document", issued_on=date(2020, 1, 15), expires_on=date(2020, 1, 14)))
-    assert error["loc"] == ("document",)
-    assert "expires_on" in error["msg"]
+    assert error["loc"] == ("document", "expires_on")
 
 
 def test_expiry_on_the_issue_day_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="expires_on"):
+    with pytest.raises(ValidationError) as caught:
         make_document(issued_on=date(2020, 1, 15), expires_on=date(2020, 1, 15))
+    assert locations(caught) == [("expires_on",)]
 
 
 def test_expiry_the_day_after_issue_is_accepted() -> None:
@@ -289,8 +289,7 @@ def test_notary_may_use_any_script() -> None:
 @pytest.mark.parametrize("missing", ["notary", "notarized_in", "notarized_on"])
 def test_notarized_translation_needs_its_notarial_particulars(missing: str) -> None:
     error = error_of(with_nested("translation", **{missing: None}))
-    assert error["loc"] == ("translation",)
-    assert missing in error["msg"]
+    assert error["loc"] == ("translation", missing)
 
 
 def test_translation_that_is_not_notarized_needs_no_notary() -> None:
@@ -312,14 +311,12 @@ def test_unknown_notarization_state_is_rejected() -> None:
 @pytest.mark.parametrize("certification", [Certification.APOSTILLE, Certification.CONSULAR_LEGALIZATION])
 def test_certification_needs_its_date(certification: Certification) -> None:
     error = error_of(with_nested("translation", certification=certification, certified_on=None))
-    assert error["loc"] == ("translation",)
-    assert "certified_on" in error["msg"]
+    assert error["loc"] == ("translation", "certified_on")
 
 
 def test_certification_date_without_certification_is_rejected() -> None:
     error = error_of(with_nested("translation", certification=Certification.NONE, certified_on=date(2024, 5, 27)))
-    assert error["loc"] == ("translation",)
-    assert "certified_on" in error["msg"]
+    assert error["loc"] == ("translation", "certified_on")
 
 
 def test_unknown_certification_is_rejected() -> None:
