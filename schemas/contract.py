@@ -11,6 +11,8 @@ from schemas.establishment import Deadline, Establishment, ServicePeriod
 
 WORKFLOW_TYPE = "IINApplicationWorkflow"
 STATUS_QUERY = "status"
+REVIEW_UPDATE = "resolve_review"  # takes schemas.review.ReviewDecision, returns ApplicationStatus
+WITHDRAW_UPDATE = "withdraw"  # takes schemas.review.Withdrawal, returns ApplicationStatus
 
 
 def workflow_id(application_id: UUID) -> str:

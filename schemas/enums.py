@@ -31,13 +31,15 @@ class EstablishmentKind(StrEnum):
 class ApplicationState(StrEnum):
     SUBMITTED = "submitted"
     DOCUMENTS_VERIFIED = "documents_verified"
+    AWAITING_REVIEW = "awaiting_review"
     IIN_FORMED = "iin_formed"
     REJECTED = "rejected"
     CERTIFICATE_ISSUED = "certificate_issued"
+    WITHDRAWN = "withdrawn"
 
     @property
     def is_terminal(self) -> bool:
-        return self in (ApplicationState.REJECTED, ApplicationState.CERTIFICATE_ISSUED)
+        return self in (ApplicationState.REJECTED, ApplicationState.CERTIFICATE_ISSUED, ApplicationState.WITHDRAWN)
 
 
 class RejectionReason(StrEnum):
@@ -52,3 +54,10 @@ class Convention(StrEnum):
     MINSK_1993 = "minsk_1993"
     CHISINAU_2002 = "chisinau_2002"
     APOSTILLE_1961 = "apostille_1961"
+
+
+class ReviewVerdict(StrEnum):
+    """An officer's answer to a probable duplicate."""
+
+    SAME_PERSON = "same_person"
+    DIFFERENT_PERSON = "different_person"
