@@ -1,0 +1,74 @@
+"""Issuing the rejection notice: the reasons for a refusal and their grounds, for the applicant."""
+
+import hashlib
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from temporalio import activity
+
+from activities.certificates import new_document_number
+from db.certificates import store_notice
+from db.decisions import decide_once
+from db.pool import Connection
+from documents.certificate import EstablishmentOnDocument
+from documents.notice import NoticeContent, render_notice
+from schemas.decisions import Step
+from schemas.notices import RejectionNoticeRef, RejectionNoticeRequest
+
+
+def notice_content(request: RejectionNoticeRequest, number: str, issued_at: datetime) -> NoticeContent:
+    """What the notice states, as stored and rendered."""
+    application, establishment = request.data.application, request.data.establishment
+    applicant = application.applicant
+    return NoticeContent(
+        number=number,
+        application_id=application.application_id,
+        surname=applicant.surname,
+        given_names=applicant.given_names,
+        birth_date=applicant.birth_date,
+        citizenship=str(applicant.citizenship),
+        establishment=EstablishmentOnDocument(
+            id=establishment.id, kind=establishment.kind, city=establishment.city, country=str(establishment.country)
+        ),
+        reasons=tuple(dict.fromkeys(f.reason for f in request.findings)),
+        findings=request.findings,
+        decided_on=request.rejected_at.astimezone(ZoneInfo(establishment.time_zone)).date(),
+        issued_at=issued_at,
+    )
+
+
+class NoticeActivities:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @activity.defn(name="issue_rejection_notice")
+    async def issue_rejection_notice(self, request: RejectionNoticeRequest) -> RejectionNoticeRef:
+        """Render and store the notice's PDF once; the history keeps its number and SHA-256."""
+        application_id = request.data.application.application_id
+
+        async def decide(conn: Connection) -> RejectionNoticeRef:
+            issued_at = datetime.now(UTC)
+            number = new_document_number("RN")
+            content = notice_content(request, number, issued_at)
+            pdf = render_notice(content)
+            digest = hashlib.sha256(pdf).hexdigest()
+            await store_notice(
+                conn,
+                number=number,
+                application_id=application_id,
+                issued_at=issued_at,
+                sha256=digest,
+                content=content.model_dump(mode="json"),
+                pdf=pdf,
+            )
+            return RejectionNoticeRef(number=number, sha256=digest, issued_at=issued_at)
+
+        return await decide_once(
+            self._pool,
+            application_id,
+            Step.REJECTION_NOTICE,
+            RejectionNoticeRef,
+            decide,
+            decided_at=lambda r: r.issued_at,
+        )

@@ -1,0 +1,51 @@
+"""The FastAPI application: routes, problem+json errors, and an OpenAPI document that says so."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api import applications, documents, health, page, problems
+from api.context import ApiContext
+
+DESCRIPTION = """\
+Start and follow applications for an IIN filed at Kazakhstan's foreign establishments.
+
+Authenticate with an API key (`Authorization: Bearer <key>`, created with `iin keys create`). A key is
+bound to one establishment, which sees and acts on its own applications only, or to the operator role,
+which sees all. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `type`
+per error; validation errors carry the path of each field at fault.
+"""
+
+
+def create_app(context: ApiContext) -> FastAPI:
+    """The API over `context`'s Temporal client, PostgreSQL pool and task queue."""
+    app = FastAPI(
+        title="IIN for foreigners: API for backend services",
+        version="1.0.0",
+        description=DESCRIPTION,
+    )
+    app.state.context = context
+    problems.install(app)
+    for module in (applications, documents, health, page):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            _errors_as_problems(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _errors_as_problems(schema: dict[str, Any]) -> None:
+    """Every error answer is served as application/problem+json: document it under that media type."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, answer in operation.get("responses", {}).items():
+                content = answer.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[problems.MEDIA_TYPE] = content.pop("application/json")

@@ -1,0 +1,228 @@
+"""/v1/applications: submit, list, follow, review and withdraw applications, within the key's scope."""
+
+import base64
+import hashlib
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import AwareDatetime
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.context import ApiContext, Caller, Context
+from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
+from api.problems import ProblemError
+from api.responses import problems
+from db.api_submissions import record_submission, submission_digest
+from db.applications import (
+    ApplicationFilter,
+    PagePosition,
+    establishment_of,
+    find_status,
+    list_applications,
+    open_application,
+)
+from db.decisions import canonical_json
+from schemas.application import Application
+from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE, workflow_id
+from schemas.enums import ApplicationState
+from schemas.review import ReviewDecision, Withdrawal
+from schemas.status import ApplicationStatus
+from service.intake import resolve, start
+
+router = APIRouter(prefix="/v1/applications", tags=["applications"])
+ApplicationId = Annotated[UUID, Path(description="The application id chosen by the submitter.")]
+QUERY_TIMEOUT = timedelta(seconds=5)
+
+
+def body_digest(application: Application) -> str:
+    """SHA-256 of the application's canonical JSON: equal for bodies that mean the same."""
+    return hashlib.sha256(canonical_json(application.model_dump(mode="json")).encode("utf-8")).hexdigest()
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=ApplicationAccepted,
+    responses=problems(
+        401, 403, 409, 422, ok={200: {"model": ApplicationAccepted, "description": "Submitted before with this body"}}
+    ),
+)
+async def submit_application(
+    application: Application, context: Context, caller: Caller, response: Response
+) -> ApplicationAccepted:
+    """Validate the application and start its workflow; the same body again finds it, another conflicts."""
+    if caller.scope is not None and application.establishment_id != caller.scope:
+        raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
+    digest = body_digest(application)
+    application_id = application.application_id
+    async with context.pool.acquire() as conn:
+        recorded = await submission_digest(conn, application_id)
+        if recorded is None and await establishment_of(conn, application_id) is not None:
+            raise ProblemError("application-conflict", "this id was submitted outside the API")
+    if recorded is None:
+        data = await resolve(context.pool, application)
+        async with context.pool.acquire() as conn, conn.transaction():
+            receipt = await record_submission(
+                conn,
+                application_id=application_id,
+                establishment_id=application.establishment_id,
+                body_sha256=digest,
+                api_key_id=caller.id,
+            )
+            if receipt.new:
+                # Opened here (the workflow's first step finds the row and leaves it) so that a listing
+                # right after the answer shows the application; started inside the transaction, so a
+                # failed start leaves neither receipt nor row behind.
+                await open_application(conn, data)
+                await start(context.client, data, context.task_queue)
+                return ApplicationAccepted(
+                    application_id=application_id,
+                    establishment_id=application.establishment_id,
+                    state=ApplicationState.SUBMITTED,
+                    due_date=data.deadline.due_date,
+                    deadline=data.deadline.due_at,
+                )
+            if not receipt.same_body:  # another body won a race for this id
+                raise _conflict(application_id)
+    elif recorded != digest:
+        raise _conflict(application_id)
+    current = await current_status(context, application_id, caller.scope)
+    response.status_code = 200
+    return ApplicationAccepted(
+        application_id=application_id,
+        establishment_id=current.establishment_id,
+        state=current.state,
+        due_date=current.due_date,
+        deadline=current.deadline,
+    )
+
+
+def _conflict(application_id: UUID) -> ProblemError:
+    return ProblemError("application-conflict", f"application {application_id} was submitted with another body")
+
+
+def _encode_cursor(row: ApplicationSummary) -> str:
+    raw = f"{row.submitted_at.isoformat()}|{row.application_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> PagePosition:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+        at, application_id = raw.split("|")
+        position = PagePosition(submitted_at=datetime.fromisoformat(at), application_id=UUID(application_id))
+    except ValueError as error:
+        raise ProblemError(
+            "validation",
+            "the cursor is not one this API gave out",
+            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
+        ) from error
+    if position.submitted_at.tzinfo is None:
+        raise ProblemError(
+            "validation",
+            "the cursor is not one this API gave out",
+            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
+        )
+    return position
+
+
+@router.get("", response_model=ApplicationPage, responses=problems(401, 422))
+async def list_applications_route(
+    context: Context,
+    caller: Caller,
+    state: ApplicationState | None = None,
+    establishment_id: Annotated[str | None, Query(max_length=64)] = None,
+    submitted_from: Annotated[AwareDatetime | None, Query(description="Submitted at or after.")] = None,
+    submitted_to: Annotated[AwareDatetime | None, Query(description="Submitted before.")] = None,
+    breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+) -> ApplicationPage:
+    """Applications from the projection, newest first, filtered; an establishment's key sees its own only."""
+    selected = ApplicationFilter(
+        state=state,
+        establishment_id=establishment_id,
+        submitted_from=submitted_from,
+        submitted_to=submitted_to,
+        breached=breached,
+    )
+    after = _decode_cursor(cursor) if cursor else None
+    async with context.pool.acquire() as conn:
+        rows = await list_applications(conn, caller.scope, selected, after, limit + 1)
+    items = [ApplicationSummary.model_validate(dict(row)) for row in rows[:limit]]
+    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
+    return ApplicationPage(items=items, next_cursor=next_cursor)
+
+
+async def _stored_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus | None:
+    """The projection's status of an application within `scope` (None before its first step); 404 outside."""
+    async with context.pool.acquire() as conn:
+        owner = await establishment_of(conn, application_id)
+        if owner is None or (scope is not None and owner != scope):
+            raise ProblemError("not-found", f"no application {application_id}")
+        return await find_status(conn, application_id)
+
+
+async def current_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus:
+    """The full status: from the workflow while it runs, from the projection once it has ended."""
+    stored = await _stored_status(context, application_id, scope)
+    if stored is not None and stored.state.is_terminal:
+        return stored
+    handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
+    try:
+        live: ApplicationStatus = await handle.query(
+            STATUS_QUERY, result_type=ApplicationStatus, rpc_timeout=QUERY_TIMEOUT
+        )
+    except RPCError as error:
+        if stored is not None:
+            return stored
+        raise ProblemError("unavailable", "the application's workflow cannot be reached") from error
+    return live
+
+
+@router.get("/{application_id}", response_model=ApplicationStatus, responses=problems(401, 404, 422, 503))
+async def get_application(application_id: ApplicationId, context: Context, caller: Caller) -> ApplicationStatus:
+    """The full status of an application: state, transitions, deadline, breach, IIN, reasons, documents."""
+    return await current_status(context, application_id, caller.scope)
+
+
+async def _update(
+    context: ApiContext, application_id: UUID, scope: str | None, name: str, arg: Any
+) -> ApplicationStatus:
+    stored = await _stored_status(context, application_id, scope)
+    if stored is not None and stored.state.is_terminal:
+        raise ProblemError("update-rejected", f"the application has ended ({stored.state.value})")
+    handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
+    try:
+        outcome: ApplicationStatus = await handle.execute_update(name, arg, result_type=ApplicationStatus)
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause)
+        raise ProblemError("update-rejected", reason) from error
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:  # the workflow has closed since
+            raise ProblemError("update-rejected", "the application has ended") from error
+        raise
+    return outcome
+
+
+@router.post("/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503))
+async def review_application(
+    application_id: ApplicationId, decision: ReviewDecision, context: Context, caller: Caller
+) -> ApplicationStatus:
+    """An officer's decision on a probable duplicate (the workflow's `resolve_review` update)."""
+    return await _update(context, application_id, caller.scope, REVIEW_UPDATE, decision)
+
+
+@router.post(
+    "/{application_id}/withdraw", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503)
+)
+async def withdraw_application(
+    application_id: ApplicationId, withdrawal: Withdrawal, context: Context, caller: Caller
+) -> ApplicationStatus:
+    """End an application that has not reached a terminal state (the workflow's `withdraw` update)."""
+    return await _update(context, application_id, caller.scope, WITHDRAW_UPDATE, withdrawal)

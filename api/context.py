@@ -1,0 +1,49 @@
+"""What the API runs on, handed in by whoever builds the app (the stack, `iin api`, a test), and who calls."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from temporalio.client import Client
+
+from api.problems import ProblemError
+from db.api_keys import ApiKey, authenticate
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """The Temporal client, the PostgreSQL pool, the workers' task queue and the public address."""
+
+    client: Client
+    pool: asyncpg.Pool
+    task_queue: str
+    public_base_url: str
+
+
+def get_context(request: Request) -> ApiContext:
+    """The context the app was built with."""
+    context: ApiContext = request.app.state.context
+    return context
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key created with `iin keys create`.")
+
+
+async def get_key(
+    context: Annotated[ApiContext, Depends(get_context)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """The caller's API key: present, known and not revoked, or 401."""
+    if credentials is None:
+        raise ProblemError("unauthorized", "send an API key as 'Authorization: Bearer <key>'")
+    async with context.pool.acquire() as conn:
+        key = await authenticate(conn, credentials.credentials)
+    if key is None:
+        raise ProblemError("unauthorized", "the API key is unknown or revoked")
+    return key
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+Caller = Annotated[ApiKey, Depends(get_key)]

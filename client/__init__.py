@@ -1,0 +1,37 @@
+"""A typed async client of the IIN API for backend services: pydantic models in, pydantic models out.
+
+    async with IinClient("http://127.0.0.1:8000", api_key) as iin:
+        accepted = await iin.submit(application)
+        status = await iin.status(accepted.application.application_id)
+
+Errors arrive as typed exceptions (client.errors) carrying the server's problem details.
+"""
+
+from client.client import IinClient, Submission
+from client.errors import (
+    ApiError,
+    ApplicationConflict,
+    Forbidden,
+    IntakeRejected,
+    NotFound,
+    ServerError,
+    Unauthorized,
+    Unavailable,
+    UpdateRejected,
+    ValidationFailed,
+)
+
+__all__ = [
+    "ApiError",
+    "ApplicationConflict",
+    "Forbidden",
+    "IinClient",
+    "IntakeRejected",
+    "NotFound",
+    "ServerError",
+    "Submission",
+    "Unauthorized",
+    "Unavailable",
+    "UpdateRejected",
+    "ValidationFailed",
+]

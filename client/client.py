@@ -1,0 +1,160 @@
+"""IinClient: every endpoint of the API as a typed async method."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+import httpx
+from pydantic import BaseModel
+
+from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, CertificateVerification, Health
+from client.errors import error_from
+from schemas.application import Application
+from schemas.enums import ApplicationState
+from schemas.review import ReviewDecision, Withdrawal
+from schemas.status import ApplicationStatus
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _json(body: BaseModel) -> dict[str, Any]:
+    return {"content": body.model_dump_json(), "headers": {"Content-Type": "application/json"}}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The answer to a submission; `created` is False when the same application was there already."""
+
+    application: ApplicationAccepted
+    created: bool
+
+
+class IinClient:
+    """An async client of the IIN API; use it as an async context manager, or call `aclose`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, transport=transport)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = await self._http.request(method, path, **kwargs)
+        if response.is_error:
+            raise error_from(response)
+        return response
+
+    async def _model(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return model.model_validate_json((await self._send(method, path, **kwargs)).content)
+
+    async def submit(self, application: Application) -> Submission:
+        """Submit an application; submitting the same one again is safe and returns it."""
+        response = await self._send("POST", "/v1/applications", **_json(application))
+        return Submission(
+            ApplicationAccepted.model_validate_json(response.content), created=response.status_code == 202
+        )
+
+    async def status(self, application_id: UUID) -> ApplicationStatus:
+        """The full status of an application."""
+        return await self._model(ApplicationStatus, "GET", f"/v1/applications/{application_id}")
+
+    async def list_applications(
+        self,
+        *,
+        state: ApplicationState | None = None,
+        establishment_id: str | None = None,
+        submitted_from: datetime | None = None,
+        submitted_to: datetime | None = None,
+        breached: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> ApplicationPage:
+        """One page of applications, newest first."""
+        params: dict[str, str | int] = {"limit": limit}
+        for name, value in (
+            ("state", state.value if state else None),
+            ("establishment_id", establishment_id),
+            ("submitted_from", submitted_from.isoformat() if submitted_from else None),
+            ("submitted_to", submitted_to.isoformat() if submitted_to else None),
+            ("breached", str(breached).lower() if breached is not None else None),
+            ("cursor", cursor),
+        ):
+            if value is not None:
+                params[name] = value
+        return await self._model(ApplicationPage, "GET", "/v1/applications", params=params)
+
+    async def iter_applications(self, **filters: Any) -> AsyncIterator[ApplicationSummary]:
+        """Every application the filters select, page after page."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_applications(cursor=cursor, **filters)
+            for item in page.items:
+                yield item
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    async def review(self, application_id: UUID, decision: ReviewDecision) -> ApplicationStatus:
+        """Send an officer's review decision; UpdateRejected if the application does not await review."""
+        return await self._model(
+            ApplicationStatus, "POST", f"/v1/applications/{application_id}/review", **_json(decision)
+        )
+
+    async def withdraw(self, application_id: UUID, withdrawal: Withdrawal) -> ApplicationStatus:
+        """Withdraw an application; UpdateRejected if it has already ended."""
+        return await self._model(
+            ApplicationStatus, "POST", f"/v1/applications/{application_id}/withdraw", **_json(withdrawal)
+        )
+
+    async def follow(self, application_id: UUID, *, interval: float = 0.1) -> AsyncIterator[ApplicationStatus]:
+        """Yield the status each time it changes, until the application reaches a terminal state."""
+        seen = -1
+        while True:
+            current = await self.status(application_id)
+            if len(current.transitions) != seen:
+                seen = len(current.transitions)
+                yield current
+            if current.state.is_terminal:
+                return
+            await asyncio.sleep(interval)
+
+    async def certificate_pdf(self, number: str) -> bytes:
+        """The registration certificate's PDF."""
+        return (await self._send("GET", f"/v1/certificates/{number}")).content
+
+    async def verify_certificate(self, number: str) -> CertificateVerification:
+        """Whether a certificate is genuine and valid (no key needed)."""
+        return await self._model(CertificateVerification, "GET", f"/v1/certificates/{number}/verification")
+
+    async def rejection_notice_pdf(self, application_id: UUID) -> bytes:
+        """The rejection notice's PDF of a rejected application."""
+        return (await self._send("GET", f"/v1/applications/{application_id}/rejection-notice")).content
+
+    async def health(self) -> Health:
+        """Liveness of the API process."""
+        return await self._model(Health, "GET", "/healthz")
+
+    async def ready(self) -> Health:
+        """Readiness: PostgreSQL and Temporal reachable (Unavailable if not)."""
+        return await self._model(Health, "GET", "/readyz")

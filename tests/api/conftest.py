@@ -1,0 +1,129 @@
+"""The API on the real stack: the dev server's client, a worker on the test's task queue, the session's pool.
+
+The app is built around them (no mocks) and called in-process through httpx's ASGI transport; tests
+that need a real socket (schemathesis, the browser) use `live_api`, a uvicorn server on a free port.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import asyncpg
+import httpx
+import pytest_asyncio
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.app import create_app
+from api.context import ApiContext
+from api.server import bound_port, build_server, start_server, stop_server
+from client import IinClient
+from config.settings import get_settings
+from db.api_keys import create_key
+from schemas.application import Application
+from schemas.status import ApplicationStatus
+
+T = TypeVar("T")
+ANKARA = "emb-tr-ankara"
+BEIJING = "emb-cn-beijing"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Tokens of three fresh keys: two establishments and an operator."""
+
+    ankara: str
+    beijing: str
+    operator: str
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The header that authenticates with `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest_asyncio.fixture
+async def keys(pool: asyncpg.Pool) -> Keys:
+    async with pool.acquire() as conn:
+        ankara = await create_key(conn, establishment_id=ANKARA, label="test")
+        beijing = await create_key(conn, establishment_id=BEIJING, label="test")
+        operator = await create_key(conn, establishment_id=None, label="test")
+    return Keys(ankara=ankara[1], beijing=beijing[1], operator=operator[1])
+
+
+@pytest_asyncio.fixture
+async def api_context(client: Client, pool: asyncpg.Pool, task_queue: str) -> ApiContext:
+    """The API's context on this test's worker; QR codes point where the worker's settings say."""
+    return ApiContext(client=client, pool=pool, task_queue=task_queue, public_base_url=get_settings().public_base_url)
+
+
+@pytest_asyncio.fixture
+async def app(api_context: ApiContext) -> FastAPI:
+    return create_app(api_context)
+
+
+@pytest_asyncio.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Plain HTTP to the app, in-process."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as http_client:
+        yield http_client
+
+
+@pytest_asyncio.fixture
+async def iin(app: FastAPI, keys: Keys) -> AsyncIterator[IinClient]:
+    """The typed client with the Ankara embassy's key."""
+    async with IinClient("http://api.test", keys.ankara, transport=httpx.ASGITransport(app=app)) as typed:
+        yield typed
+
+
+@pytest_asyncio.fixture
+async def live_api(api_context: ApiContext) -> AsyncIterator[str]:
+    """The API served by uvicorn on a free port; yields its base URL."""
+    server = build_server(api_context, port=0)
+    serving = await start_server(server)
+    try:
+        yield f"http://127.0.0.1:{bound_port(server)}"
+    finally:
+        await stop_server(server, serving)
+
+
+def idle_queue() -> str:
+    """A task queue no worker polls: applications started there wait at `submitted`."""
+    return f"iin-idle-{uuid.uuid4()}"
+
+
+async def eventually(probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 15.0) -> T:
+    """Poll `probe` until `accept` holds; fail with the last value after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        value = await probe()
+        if accept(value):
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"not accepted within {within} s; last value: {value!r}")
+        await asyncio.sleep(0.05)
+
+
+async def submit(http: httpx.AsyncClient, application: Application, token: str) -> httpx.Response:
+    """POST the application as JSON."""
+    return await http.post(
+        "/v1/applications",
+        content=application.model_dump_json(),
+        headers=bearer(token) | {"Content-Type": "application/json"},
+    )
+
+
+async def final_status(http: httpx.AsyncClient, application: Application, token: str) -> ApplicationStatus:
+    """Submit and wait until the application reaches a terminal state."""
+    answer = await submit(http, application, token)
+    assert answer.status_code == 202, answer.text
+
+    async def probe() -> ApplicationStatus:
+        got = await http.get(f"/v1/applications/{application.application_id}", headers=bearer(token))
+        return ApplicationStatus.model_validate_json(got.content)
+
+    return await eventually(probe, lambda s: s.state.is_terminal)

@@ -1,0 +1,74 @@
+"""Rendering certificates and notices: pure, deterministic, with Kazakh letters and a readable QR code."""
+
+import io
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pypdf
+import zxingcpp
+
+from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
+from documents.notice import NoticeContent, render_notice
+from schemas.decisions import Finding
+from schemas.enums import EstablishmentKind, RejectionReason
+
+ISSUED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+ANKARA = EstablishmentOnDocument(id="emb-tr-ankara", kind=EstablishmentKind.EMBASSY, city="Ankara", country="TR")
+CONTENT = CertificateContent(
+    number="KZ-AAAA-BBBB-CCCC-DDDD",
+    iin="910412400006",
+    surname="Қайратқызы",
+    given_names="Әйгерім Ұлжан",
+    patronymic=None,
+    birth_date=date(1991, 4, 12),
+    citizenship="TR",
+    establishment=ANKARA,
+    issued_on=date(2026, 11, 25),
+    issued_at=ISSUED_AT,
+)
+URL = verification_url("https://iin.example.kz", CONTENT.number)
+
+
+def _text(pdf: bytes) -> str:
+    return pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_the_same_content_renders_the_same_bytes() -> None:
+    assert render_certificate(CONTENT, URL) == render_certificate(CONTENT, URL)
+
+
+def test_kazakh_letters_survive_in_the_certificate_text() -> None:
+    text = _text(render_certificate(CONTENT, URL))
+    assert "Қайратқызы" in text and "Әйгерім Ұлжан" in text and "Тіркеу куәлігі" in text
+
+
+def test_the_qr_code_encodes_the_verification_address() -> None:
+    page = pypdf.PdfReader(io.BytesIO(render_certificate(CONTENT, URL))).pages[0]
+    decoded = [code.text for image in page.images for code in zxingcpp.read_barcodes(image.image)]
+    assert decoded == ["https://iin.example.kz/verify/KZ-AAAA-BBBB-CCCC-DDDD"]
+
+
+def test_the_notice_lists_each_reason_with_its_ground_in_three_languages() -> None:
+    finding = Finding(
+        reason=RejectionReason.ALREADY_REGISTERED,
+        code="registered_by_document",
+        field="document.number",
+        message="the foreigner already has a registered IIN (matched by document)",
+    )
+    notice = NoticeContent(
+        number="RN-AAAA-BBBB-CCCC-DDDD",
+        application_id=uuid4(),
+        surname="Ivanov",
+        given_names="Ivan",
+        birth_date=date(1980, 1, 2),
+        citizenship="RU",
+        establishment=ANKARA,
+        reasons=(RejectionReason.ALREADY_REGISTERED,),
+        findings=(finding,),
+        decided_on=date(2026, 11, 25),
+        issued_at=ISSUED_AT,
+    )
+    text = " ".join(_text(render_notice(notice)).split())
+    assert "шетелдіктің тіркелген ЖСН-і бар" in text
+    assert "наличие у иностранца зарегистрированного ИИН" in text
+    assert "the foreigner already has a registered IIN" in text and "registered_by_document" in text
