@@ -1,0 +1,175 @@
+"""A worker process stops on SIGTERM with applications in flight, and another worker finishes them."""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+from temporalio.client import Client
+
+from schemas.enums import ApplicationState
+from service.intake import submit
+from tests.factories import make_applicant, make_application
+from workers.process import SHUTDOWN_MARGIN_SECONDS
+
+GRACE_SECONDS = 3.0
+IN_FLIGHT = 3
+IIN = str(Path(sys.executable).with_name("iin"))
+
+
+@dataclass
+class WorkerProcess:
+    """A running `iin worker`: the process, the base URL of its probes, and its output."""
+
+    process: subprocess.Popen[bytes]
+    probes: str
+    log: Path
+
+    async def ready(self, within: float = 30.0) -> None:
+        """Wait until /readyz answers 200 (Temporal and PostgreSQL reachable, polling started)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                async with httpx.AsyncClient(timeout=2) as http:
+                    if (await http.get(f"{self.probes}/readyz")).status_code == 200:
+                        return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: Path) -> Iterator[WorkerProcess]:
+    """`iin worker` as operators run it, configured by its environment only."""
+    port = _free_port()
+    log = workdir / f"worker-{port}.log"
+    env = {
+        **os.environ,  # PATH and the like; everything the worker reads is set below
+        "DATABASE_URL": database_dsn,
+        "TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "TEMPORAL_NAMESPACE": client.namespace,
+        "TEMPORAL_CONFIG_FILE": str(workdir / "absent.toml"),
+        "TASK_QUEUE": task_queue,
+        "DATA_DIR": str(workdir),
+        "WORKER_HEALTH_HOST": "127.0.0.1",
+        "WORKER_HEALTH_PORT": str(port),
+        "WORKER_GRACEFUL_SHUTDOWN_SECONDS": str(GRACE_SECONDS),
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen([IIN, "worker"], env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield WorkerProcess(process, f"http://127.0.0.1:{port}", log)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(GRACE_SECONDS + 5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+async def _waiting_on_lock(pool: asyncpg.Pool, count: int, within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        waiting = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        if waiting >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"fewer than {count} steps waiting on the identity lock after {within} s")
+
+
+async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applications(
+    client: Client, pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
+) -> None:
+    queue = f"iin-test-{uuid.uuid4()}"
+    # One citizenship and birth date for all: form_iin serializes them on one advisory lock.
+    first = make_applicant()
+    applicants = [make_applicant(citizenship=first.citizenship, birth_date=first.birth_date) for _ in range(IN_FLIGHT)]
+    key = f"person/{first.citizenship}/{first.birth_date.isoformat()}"
+
+    holder = await pool.acquire()
+    try:
+        await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
+        with worker_process(client, database_dsn, queue, tmp_path) as stopping:
+            await stopping.ready()
+            handles = [(await submit(client, pool, make_application(applicant=a), queue)).handle for a in applicants]
+            await _waiting_on_lock(pool, IN_FLIGHT)
+
+            started = time.monotonic()
+            stopping.process.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(stopping.process.wait, GRACE_SECONDS + 10)
+            stopped_in = time.monotonic() - started
+        assert code == 0, stopping.log.read_text()
+        assert stopped_in < GRACE_SECONDS + SHUTDOWN_MARGIN_SECONDS + 2, f"stopped in {stopped_in:.1f} s"
+        assert "handed back to Temporal" in stopping.log.read_text()
+    finally:
+        await holder.execute("SELECT pg_advisory_unlock_all()")
+        await pool.release(holder)
+
+    with worker_process(client, database_dsn, queue, tmp_path) as taking_over:
+        await taking_over.ready()
+        statuses = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), timeout=60)
+
+    assert [s.state for s in statuses] == [ApplicationState.CERTIFICATE_ISSUED] * IN_FLIGHT
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT application_id, iin FROM people WHERE application_id = ANY($1::uuid[])",
+            [s.application_id for s in statuses],
+        )
+    assert len(rows) == IN_FLIGHT
+    assert sorted(r["iin"] for r in rows) == sorted(s.iin for s in statuses if s.iin)
+    assert len({r["iin"] for r in rows}) == IN_FLIGHT
+
+
+async def test_sigterm_lets_in_flight_applications_finish_within_the_grace_period(
+    client: Client, pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
+) -> None:
+    queue = f"iin-test-{uuid.uuid4()}"
+    applicant = make_applicant()
+    key = f"person/{applicant.citizenship}/{applicant.birth_date.isoformat()}"
+
+    async with pool.acquire() as holder:
+        await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
+        with worker_process(client, database_dsn, queue, tmp_path) as worker:
+            await worker.ready()
+            handle = (await submit(client, pool, make_application(applicant=applicant), queue)).handle
+            await _waiting_on_lock(pool, 1)
+            worker.process.send_signal(signal.SIGTERM)
+            await asyncio.sleep(GRACE_SECONDS / 3)
+            await holder.execute("SELECT pg_advisory_unlock_all()")
+            code = await asyncio.to_thread(worker.process.wait, GRACE_SECONDS + 10)
+
+        assert code == 0, worker.log.read_text()
+        assert "handed back" not in worker.log.read_text()
+        assert (await asyncio.wait_for(handle.result(), timeout=5)).state is ApplicationState.CERTIFICATE_ISSUED
+
+
+async def test_sigterm_stops_an_idle_worker_at_once(client: Client, database_dsn: str, tmp_path: Path) -> None:
+    with worker_process(client, database_dsn, f"iin-test-{uuid.uuid4()}", tmp_path) as worker:
+        await worker.ready()
+        started = time.monotonic()
+        worker.process.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(worker.process.wait, GRACE_SECONDS + 10)
+
+    assert code == 0, worker.log.read_text()
+    assert time.monotonic() - started < GRACE_SECONDS

@@ -1,0 +1,91 @@
+"""The `iin worker` process: probes, signals and a graceful shutdown around one worker.
+
+On SIGTERM or SIGINT the worker stops polling, lets in-flight tasks run for up to
+WORKER_GRACEFUL_SHUTDOWN_SECONDS (then hands back what still runs: Temporal gives it to another
+worker), and the process exits 0. Nothing is kept between tasks but the pool and the client, so any
+number of these processes, on any machines, can share one task queue.
+"""
+
+import asyncio
+import signal
+from datetime import timedelta
+
+import asyncpg
+from rich.console import Console
+from temporalio.worker import Worker
+
+from config.settings import Settings
+from db.pool import create_pool
+from workers import endpoints
+from workers.connect import connect_temporal
+from workers.health import Health, serve_health
+from workers.worker import build_worker
+
+console = Console(soft_wrap=True, stderr=True)
+# Beyond the grace period, the time the SDK gets to report the activities it cancelled.
+SHUTDOWN_MARGIN_SECONDS = 2.0
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run until signalled; raise if the worker itself fails (the process then exits non-zero)."""
+    where = endpoints.resolve(settings)
+    client = await connect_temporal(where.temporal_address, where.temporal_namespace, settings=settings)
+    pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    try:
+        worker = build_worker(
+            client,
+            pool,
+            where.task_queue,
+            max_concurrent_activities=settings.max_concurrent_activities,
+            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+            graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+        )
+        health = Health(client, pool)
+        probes = None
+        if settings.worker_health_port:
+            probes = await serve_health(health, settings.worker_health_host, settings.worker_health_port)
+        console.print(f"worker polling {where.task_queue} on {where.temporal_address} ({where.temporal_namespace})")
+        try:
+            running = asyncio.create_task(worker.run())
+            signalled = asyncio.create_task(_signalled())
+            await asyncio.wait({running, signalled}, return_when=asyncio.FIRST_COMPLETED)
+            signalled.cancel()
+            if not running.done():
+                health.stopping = True
+                await _stop(worker, running, pool, settings.worker_graceful_shutdown_seconds)
+            if not running.cancelled():
+                await running  # re-raises a failure of the worker
+        finally:
+            if probes is not None:
+                probes.close()
+                await probes.wait_closed()
+    finally:
+        await pool.close()
+    console.print("worker stopped")
+
+
+async def _stop(worker: Worker, running: asyncio.Task[None], pool: asyncpg.Pool, grace: float) -> None:
+    """Stop polling; give in-flight tasks `grace` seconds, then hand back whatever still runs.
+
+    A local activity still running at the deadline (say, waiting on a lock) would hold the
+    shutdown indefinitely: its transaction is dropped instead (nothing was committed, so the
+    step's decision is still open) and Temporal gives the workflow task to another worker once
+    its timeout passes.
+    """
+    console.print(f"stopping: no new tasks; in-flight tasks have {grace:g} s to finish")
+    shutdown = asyncio.create_task(worker.shutdown())
+    done, _ = await asyncio.wait({shutdown}, timeout=grace + SHUTDOWN_MARGIN_SECONDS)
+    if not done:
+        console.print("[yellow]in-flight tasks did not finish in time: handed back to Temporal[/yellow]")
+        pool.terminate()
+        running.cancel()
+        shutdown.cancel()
+        await asyncio.wait({running, shutdown})
+
+
+async def _signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
