@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint typecheck unit sample clean
+.PHONY: help up test lint typecheck unit sample clean compose-check bench-duplicates
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ unit: $(STAMP) ## pytest only
 	$(BIN)/pytest
 
 test: lint typecheck unit ## ruff, mypy and the whole test suite (what CI runs)
+
+compose-check: $(STAMP) ## Check docker-compose.yml and the Dockerfile without Docker (schema, Compose's loader)
+	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_dockerfile.py
+
+bench-duplicates: $(STAMP) ## Precision, recall and latency of the duplicate check at 1,000,000 people (minutes)
+	$(BIN)/python -m bench.duplicates --people 1000000
 
 clean: ## Remove the venv and the local stack's data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

@@ -8,6 +8,8 @@ import asyncpg
 from activities.certificates import CertificateActivities
 from activities.checks import CheckActivities
 from activities.iin import IinActivities
+from activities.notices import NoticeActivities
+from activities.review import ReviewActivities
 from activities.submission import SubmissionActivities
 
 
@@ -25,4 +27,7 @@ def build_activities(pool: asyncpg.Pool) -> list[Callable[..., Any]]:
         checks.check_duplicates,
         iin.form_iin,
         certificates.issue_certificate,
+        NoticeActivities(pool).issue_rejection_notice,
+        ReviewActivities(pool).record_review,
+        ReviewActivities(pool).record_withdrawal,
     ]

@@ -4,65 +4,70 @@ import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import activity
 
+from config.settings import get_settings
 from db.applications import record_transition
 from db.certificates import store_certificate
-from db.decisions import canonical_json, decide_once
+from db.decisions import decide_once
 from db.pool import Connection
+from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
 from schemas.contract import CertificateRequest
 from schemas.decisions import CertificateRef, Step
 from schemas.enums import ApplicationState
 from schemas.status import Transition
 
 
-def new_certificate_number() -> str:
+def new_document_number(prefix: str) -> str:
     """An unguessable number (80 random bits), grouped for reading aloud: e.g. `KZ-7GQ4-M2XA-...`."""
     token = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
-    return "KZ-" + "-".join(token[i : i + 4] for i in range(0, 16, 4))
+    return prefix + "-" + "-".join(token[i : i + 4] for i in range(0, 16, 4))
 
 
-def certificate_content(request: CertificateRequest, number: str, issued_at: datetime) -> dict[str, Any]:
-    """What the certificate states, as stored and digested."""
+def new_certificate_number() -> str:
+    """A certificate number: `KZ-` and 80 random bits."""
+    return new_document_number("KZ")
+
+
+def certificate_content(request: CertificateRequest, number: str, issued_at: datetime) -> CertificateContent:
+    """What the certificate states, as stored and rendered."""
     application, establishment = request.data.application, request.data.establishment
     applicant = application.applicant
-    return {
-        "number": number,
-        "iin": request.iin,
-        "surname": applicant.surname,
-        "given_names": applicant.given_names,
-        "patronymic": applicant.patronymic,
-        "birth_date": applicant.birth_date.isoformat(),
-        "citizenship": str(applicant.citizenship),
-        "establishment": {
-            "id": establishment.id,
-            "kind": establishment.kind.value,
-            "city": establishment.city,
-            "country": str(establishment.country),
-        },
-        "issued_on": issued_at.astimezone(ZoneInfo(establishment.time_zone)).date().isoformat(),
-        "issued_at": issued_at.isoformat(),
-    }
+    return CertificateContent(
+        number=number,
+        iin=request.iin,
+        surname=applicant.surname,
+        given_names=applicant.given_names,
+        patronymic=applicant.patronymic,
+        birth_date=applicant.birth_date,
+        citizenship=str(applicant.citizenship),
+        establishment=EstablishmentOnDocument(
+            id=establishment.id, kind=establishment.kind, city=establishment.city, country=str(establishment.country)
+        ),
+        issued_on=issued_at.astimezone(ZoneInfo(establishment.time_zone)).date(),
+        issued_at=issued_at,
+    )
 
 
 class CertificateActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, public_base_url: str | None = None) -> None:
         self._pool = pool
+        self._public_base_url = public_base_url or get_settings().public_base_url
 
     @activity.defn(name="issue_certificate")
     async def issue_certificate(self, request: CertificateRequest) -> CertificateRef:
-        """Issue and store the certificate; the history keeps its number and SHA-256 only."""
+        """Render and store the certificate's PDF; the history keeps its number and the PDF's SHA-256."""
         application_id = request.data.application.application_id
 
         async def decide(conn: Connection) -> CertificateRef:
             issued_at = datetime.now(UTC)
             number = new_certificate_number()
             content = certificate_content(request, number, issued_at)
-            digest = hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+            pdf = render_certificate(content, verification_url(self._public_base_url, number))
+            digest = hashlib.sha256(pdf).hexdigest()
             await store_certificate(
                 conn,
                 number=number,
@@ -70,7 +75,8 @@ class CertificateActivities:
                 iin=request.iin,
                 issued_at=issued_at,
                 sha256=digest,
-                content=content,
+                content=content.model_dump(mode="json"),
+                pdf=pdf,
             )
             await record_transition(
                 conn,

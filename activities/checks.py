@@ -8,10 +8,12 @@ from temporalio import activity
 from activities.transitions import close_step
 from db import registry
 from db.decisions import decide_once
+from db.invalid_documents import find_invalidation
 from db.pool import Connection
 from db.reference import memberships_of
 from rules.documents import document_findings
-from rules.names import name_key
+from rules.matching import Band, MatchBasis
+from rules.mrz_consistency import mrz_findings
 from rules.requirements import requirement_findings
 from schemas.contract import ApplicationInput
 from schemas.decisions import Decision, Finding, Step
@@ -22,16 +24,56 @@ def _decided_at(decision: Decision) -> datetime:
     return decision.decided_at
 
 
+class DuplicateDecision(Decision):
+    """The duplicate check: findings for certain matches (rejecting), `for_review` for probable ones.
+
+    A probable match's message names the registered IIN the officer has to compare the applicant with.
+    """
+
+    for_review: tuple[Finding, ...] = ()
+
+
 def duplicate_findings(matches: list[registry.RegistryMatch]) -> list[Finding]:
-    """One finding per registered person matched, naming the basis of the match."""
+    """One finding per registered person matched with certainty, naming the basis of the match."""
     return [
         Finding(
             reason=RejectionReason.ALREADY_REGISTERED,
             code=f"registered_by_{match.basis}",
-            field="document.number" if match.basis is registry.MatchBasis.DOCUMENT else "applicant",
+            field="document.number" if match.basis is MatchBasis.DOCUMENT else "applicant",
             message=f"the foreigner already has a registered IIN (matched by {match.basis})",
         )
         for match in matches
+        if match.band is Band.CERTAIN
+    ]
+
+
+def review_findings(matches: list[registry.RegistryMatch]) -> list[Finding]:
+    """One finding per registered person matched probably: what an officer must decide on."""
+    return [
+        Finding(
+            reason=RejectionReason.ALREADY_REGISTERED,
+            code=f"probable_{match.basis}",
+            field="document.number" if match.basis is MatchBasis.DOCUMENT_NUMBER else "applicant",
+            message=f"may be the person registered under IIN {match.iin} (by {match.basis})",
+        )
+        for match in matches
+        if match.band is Band.PROBABLE
+    ]
+
+
+async def _registry_findings(conn: Connection, data: ApplicationInput) -> list[Finding]:
+    document = data.application.document
+    invalidation = await find_invalidation(conn, str(document.issuing_state), document.number)
+    if invalidation is None:
+        return []
+    return [
+        Finding(
+            reason=RejectionReason.DOCUMENTS_UNRELIABLE,
+            code="document_invalidated",
+            field="document.number",
+            message=f"the document is registered as {invalidation.reason}"
+            f" (reported on {invalidation.reported_on.isoformat()})",
+        )
     ]
 
 
@@ -48,6 +90,8 @@ class CheckActivities:
             state = translation.notarized_in if translation is not None else None
             memberships = await memberships_of(conn, str(state)) if state is not None else []
             findings = document_findings(data.application, data.submission_day, memberships)
+            findings += mrz_findings(data.application)
+            findings += await _registry_findings(conn, data)
             decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=datetime.now(UTC))
             await close_step(
                 conn,
@@ -87,27 +131,30 @@ class CheckActivities:
         )
 
     @activity.defn(name="check_duplicates")
-    async def check_duplicates(self, data: ApplicationInput) -> Decision:
-        """Whether the foreigner already has an IIN; rejects as already_registered if so."""
-        applicant = data.application.applicant
+    async def check_duplicates(self, data: ApplicationInput) -> DuplicateDecision:
+        """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
 
-        async def decide(conn: Connection) -> Decision:
-            matches = await registry.find_matches(
-                conn, data.application, name_key(applicant.surname, applicant.given_names)
-            )
-            decision = Decision(
+        The projection moves to awaiting_review when there is a probable match and no certain one.
+        """
+
+        async def decide(conn: Connection) -> DuplicateDecision:
+            matches = await registry.find_matches(conn, data.application)
+            findings = tuple(duplicate_findings(matches))
+            decision = DuplicateDecision(
                 step=Step.DUPLICATES,
-                findings=tuple(duplicate_findings(matches)),
+                findings=findings,
+                for_review=() if findings else tuple(review_findings(matches)),
                 decided_at=datetime.now(UTC),
             )
-            await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
+            on_pass = ApplicationState.AWAITING_REVIEW if decision.for_review else None
+            await close_step(conn, data.application.application_id, findings, decision.decided_at, on_pass)
             return decision
 
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.DUPLICATES,
-            Decision,
+            DuplicateDecision,
             decide,
             decided_at=_decided_at,
         )

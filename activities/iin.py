@@ -12,7 +12,6 @@ from db import registry
 from db.applications import record_transition
 from db.decisions import decide_once
 from db.pool import Connection
-from rules.names import name_key
 from schemas.contract import ApplicationInput
 from schemas.decisions import FormedIin, Step
 from schemas.enums import ApplicationState
@@ -28,25 +27,26 @@ class IinActivities:
         """Form a new IIN for the applicant, or find at the last moment that they already have one.
 
         The duplicate search runs again under the identity lock, so two applications of one person
-        racing at two establishments form one IIN between them, never two.
+        racing at two establishments form one IIN between them, never two. Only a certain match
+        refuses here: probable ones were for the duplicate check to send to review, and an officer
+        may have cleared them. (Both certain bases, the document and citizenship + birth date, are
+        what `lock_identity` serializes.)
         """
         application = data.application
         applicant = application.applicant
 
         async def decide(conn: Connection) -> FormedIin:
             await registry.lock_identity(conn, application)
-            key = name_key(applicant.surname, applicant.given_names)
-            matches = await registry.find_matches(conn, application, key)
+            findings = tuple(duplicate_findings(await registry.find_matches(conn, application)))
             now = datetime.now(UTC)
-            if matches:
-                findings = tuple(duplicate_findings(matches))
+            if findings:
                 await close_step(conn, application.application_id, findings, now, None)
                 return FormedIin(iin=None, findings=findings, decided_at=now)
             try:
                 iin = await registry.allocate_iin(conn, applicant.birth_date, applicant.sex)
             except registry.SerialsExhausted as exc:
                 raise ApplicationError(str(exc), type="SerialsExhausted", non_retryable=True) from exc
-            await registry.register_person(conn, iin, application, key)
+            await registry.register_person(conn, iin, application)
             await record_transition(
                 conn,
                 application.application_id,

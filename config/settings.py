@@ -2,9 +2,11 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from temporalio.envconfig import ClientConfigProfile, ClientConnectConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,11 +18,25 @@ class Settings(BaseSettings):
     Temporal dev server under DATA_DIR and points everything at them.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable counts as unset: compose files pass `${VAR:-}` through as "".
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     database_url: str | None = Field(default=None, description="PostgreSQL DSN; embedded server when unset.")
     temporal_address: str | None = Field(default=None, description="host:port; local dev server when unset.")
     temporal_namespace: str = "default"
+    # The Temporal connection resolves as in every Temporal tool (temporalio.envconfig): the profile
+    # TEMPORAL_PROFILE of the TOML file TEMPORAL_CONFIG_FILE (or the user's), then these variables over it.
+    temporal_api_key: SecretStr | None = Field(default=None, description="API key (Temporal Cloud); implies TLS.")
+    temporal_tls: bool | None = Field(default=None, description="Force TLS on or off; unset: on with a key or cert.")
+    temporal_tls_server_name: str | None = Field(default=None, description="TLS server name (SNI) override.")
+    temporal_tls_server_ca_cert_path: Path | None = Field(default=None, description="CA of the server's certificate.")
+    temporal_tls_client_cert_path: Path | None = Field(default=None, description="Client certificate (mTLS).")
+    temporal_tls_client_key_path: Path | None = Field(default=None, description="Client private key (mTLS).")
+    temporal_profile: str | None = Field(default=None, description="Profile of the Temporal config file to use.")
+    temporal_config_file: Path | None = Field(default=None, description="Temporal config file (TOML).")
+    temporal_namespace_retention_days: int = Field(
+        default=30, ge=0, description="Retention `iin register-search-attributes` sets; 0 leaves the namespace alone."
+    )
     task_queue: str = "iin-applications"
     data_dir: Path = REPO_ROOT / ".data"
     reference_data_dir: Path = REPO_ROOT / "data"
@@ -30,6 +46,55 @@ class Settings(BaseSettings):
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
     temporal_ui_port: int = 8233
     temporal_port: int = 7233
+    api_port: int = Field(default=8000, description="Port of the HTTP API (`iin up`, `iin api`).")
+    api_host: str = Field(default="127.0.0.1", description="Interface `iin api` listens on (0.0.0.0 in a container).")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the API: certificates' QR codes point at its verification pages.",
+    )
+    codec_keys: SecretStr | None = Field(
+        default=None, description="Payload codec keys, 'id:base64key' comma-separated, the first encodes."
+    )
+    codec_key_file: Path | None = Field(default=None, description="A file holding codec keys in the same form.")
+    worker_health_host: str = Field(default="0.0.0.0", description="Interface of the worker's /livez and /readyz.")
+    worker_health_port: int = Field(default=8081, ge=0, le=65535, description="Port of the probes; 0 turns them off.")
+    worker_graceful_shutdown_seconds: float = Field(
+        default=30.0, ge=0, description="On SIGTERM, how long in-flight activities may run before they are cancelled."
+    )
+
+    _temporal: ClientConnectConfig = PrivateAttr()
+
+    def model_post_init(self, context: Any) -> None:
+        """Resolve the Temporal profile once: its address and namespace become these settings' own."""
+        super().model_post_init(context)
+        profile = ClientConfigProfile.load(self.temporal_profile, override_env_vars=self._temporal_variables())
+        self._temporal = profile.to_client_connect_config()
+        if profile.address:
+            self.temporal_address = profile.address
+        if profile.namespace:
+            self.temporal_namespace = profile.namespace
+
+    def temporal_connect_config(self) -> ClientConnectConfig:
+        """Keyword arguments for `Client.connect`: address, namespace, API key, TLS, gRPC metadata."""
+        return ClientConnectConfig(**self._temporal)
+
+    def _temporal_variables(self) -> dict[str, str]:
+        # envconfig is handed exactly what these settings read (environment or .env), never the raw
+        # environment; a namespace left at its default does not override the profile's.
+        set_here = self.model_fields_set
+        values: dict[str, object] = {
+            "TEMPORAL_ADDRESS": self.temporal_address,
+            "TEMPORAL_NAMESPACE": self.temporal_namespace if "temporal_namespace" in set_here else None,
+            "TEMPORAL_API_KEY": self.temporal_api_key.get_secret_value() if self.temporal_api_key else None,
+            "TEMPORAL_TLS": None if self.temporal_tls is None else str(self.temporal_tls).lower(),
+            "TEMPORAL_TLS_SERVER_NAME": self.temporal_tls_server_name,
+            "TEMPORAL_TLS_SERVER_CA_CERT_PATH": self.temporal_tls_server_ca_cert_path,
+            "TEMPORAL_TLS_CLIENT_CERT_PATH": self.temporal_tls_client_cert_path,
+            "TEMPORAL_TLS_CLIENT_KEY_PATH": self.temporal_tls_client_key_path,
+            "TEMPORAL_PROFILE": self.temporal_profile,
+            "TEMPORAL_CONFIG_FILE": self.temporal_config_file,
+        }
+        return {name: str(value) for name, value in values.items() if value is not None}
 
 
 @lru_cache(maxsize=1)

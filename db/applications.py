@@ -1,7 +1,10 @@
 """The applications projection: a row per application mirroring the workflow's transitions."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
+
+import asyncpg
 
 from db.pool import Connection
 from schemas.contract import ApplicationInput
@@ -64,8 +67,10 @@ async def record_breach(conn: Connection, application_id: UUID, at: datetime) ->
 async def find_status(conn: Connection, application_id: UUID) -> ApplicationStatus | None:
     """The application's status as the projection holds it, with the findings of its decisions."""
     row = await conn.fetchrow(
-        """SELECT a.*, c.sha256 AS certificate_sha256 FROM applications a
+        """SELECT a.*, c.sha256 AS certificate_sha256, n.number AS notice_number, n.sha256 AS notice_sha256
+           FROM applications a
            LEFT JOIN certificates c ON c.number = a.certificate_number
+           LEFT JOIN rejection_notices n ON n.application_id = a.application_id
            WHERE a.application_id = $1""",
         application_id,
     )
@@ -90,4 +95,65 @@ async def find_status(conn: Connection, application_id: UUID) -> ApplicationStat
         findings=findings,
         certificate_number=row["certificate_number"],
         certificate_sha256=row["certificate_sha256"],
+        rejection_notice_number=row["notice_number"],
+        rejection_notice_sha256=row["notice_sha256"],
     )
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    """What a listing selects; None means any."""
+
+    state: ApplicationState | None = None
+    establishment_id: str | None = None
+    submitted_from: datetime | None = None  # inclusive
+    submitted_to: datetime | None = None  # exclusive
+    breached: bool | None = None
+
+
+@dataclass(frozen=True)
+class PagePosition:
+    """Where the previous page ended: listings run newest first, by (submitted_at, application_id)."""
+
+    submitted_at: datetime
+    application_id: UUID
+
+
+async def list_applications(
+    conn: Connection, scope: str | None, selected: ApplicationFilter, after: PagePosition | None, limit: int
+) -> list[asyncpg.Record]:
+    """A page of projection rows, newest first; `scope` confines it to one establishment (None: all)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT application_id, establishment_id, state, submitted_at, due_date, deadline, breached, breached_at,
+                  iin, rejection_reasons, certificate_number
+           FROM applications
+           WHERE ($1::text IS NULL OR establishment_id = $1)
+             AND ($2::text IS NULL OR establishment_id = $2)
+             AND ($3::text IS NULL OR state = $3)
+             AND ($4::timestamptz IS NULL OR submitted_at >= $4)
+             AND ($5::timestamptz IS NULL OR submitted_at < $5)
+             AND ($6::boolean IS NULL OR breached = $6)
+             AND ($7::timestamptz IS NULL OR (submitted_at, application_id) < ($7, $8::uuid))
+           ORDER BY submitted_at DESC, application_id DESC
+           LIMIT $9""",
+        scope,
+        selected.establishment_id,
+        selected.state.value if selected.state is not None else None,
+        selected.submitted_from,
+        selected.submitted_to,
+        selected.breached,
+        after.submitted_at if after is not None else None,
+        after.application_id if after is not None else None,
+        limit,
+    )
+    return rows
+
+
+async def establishment_of(conn: Connection, application_id: UUID) -> str | None:
+    """The establishment an application belongs to, known from the API's receipt or the projection."""
+    found: str | None = await conn.fetchval(
+        """SELECT establishment_id FROM api_submissions WHERE application_id = $1
+           UNION ALL SELECT establishment_id FROM applications WHERE application_id = $1 LIMIT 1""",
+        application_id,
+    )
+    return found

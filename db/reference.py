@@ -1,4 +1,4 @@
-"""Reference data: establishments, their closures, service periods and convention memberships.
+"""Reference data: establishments, their closures, service periods, applicant categories, conventions.
 
 Loaded idempotently from the CSV files in data/: the files are the truth, so a row removed from a
 file is removed from the table. Rows whose id starts with `local-` are a local deployment's own
@@ -15,9 +15,10 @@ import asyncpg
 from db.pool import Connection
 from rules.conventions import Membership
 from schemas.enums import Convention, EstablishmentKind
-from schemas.establishment import Establishment, ServicePeriod
+from schemas.establishment import AgeRule, ApplicantCategory, Establishment, ServicePeriod
 
 LOCAL_PREFIX = "local-"
+ALL_CATEGORIES = "all"  # service_periods.csv: every foreigner may apply
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class LoadReport:
     closures: int
     service_periods: int
     memberships: int
+    categories: int = 0
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -39,12 +41,46 @@ def _optional_date(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _plus_list(text: str) -> list[str]:
+    return text.split("+") if text else []
+
+
+def parse_age_rule(text: str) -> AgeRule | None:
+    """`at_least:65` or `under:16` (full years on the submission day); empty: no age rule."""
+    if not text:
+        return None
+    bound, _, years = text.partition(":")
+    if bound not in ("at_least", "under"):
+        raise ValueError(f"age rule {text!r}: expected at_least:N or under:N")
+    return AgeRule.model_validate({bound: int(years)})
+
+
+def _age_bounds(rule: AgeRule | None) -> tuple[int | None, int | None]:
+    return (None, None) if rule is None else (rule.at_least, rule.under)
+
+
+def parse_period_categories(text: str, known: set[str]) -> list[str] | None:
+    """`all` -> None (every foreigner); otherwise the `+`-joined codes, each of which must be known."""
+    if text == ALL_CATEGORIES:
+        return None
+    codes = _plus_list(text)
+    unknown = [code for code in codes if code not in known]
+    if not codes or unknown:
+        raise ValueError(f"period categories {text!r}: expected 'all' or known codes; unknown: {unknown}")
+    return codes
+
+
 async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
     """Make the reference tables equal to the CSV files in `data_dir`, in one transaction."""
     establishments = _rows(data_dir / "establishments.csv")
     closures = _rows(data_dir / "establishment_closures.csv")
     periods = _rows(data_dir / "service_periods.csv")
+    categories = _rows(data_dir / "applicant_categories.csv")
     memberships = _rows(data_dir / "conventions.csv")
+    known = {r["code"] for r in categories}
+    # Parsed before the transaction: a bad file changes nothing.
+    period_categories = {r["id"]: parse_period_categories(r["categories"], known) for r in periods}
+    age_rules = {r["code"]: parse_age_rule(r["age_rule"]) for r in categories}
     async with pool.acquire() as conn, conn.transaction():
         await conn.executemany(
             """INSERT INTO establishments (id, kind, city, country, time_zone, rest_days, source)
@@ -73,22 +109,45 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
         await conn.execute(
             "DELETE FROM establishments WHERE NOT (id = ANY($1::text[]))", [r["id"] for r in establishments]
         )
+        await conn.executemany(
+            """INSERT INTO applicant_categories (code, title_en, title_ru, supporting_documents, documents_note,
+                 age_at_least, age_under, source)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (code) DO UPDATE SET title_en = EXCLUDED.title_en, title_ru = EXCLUDED.title_ru,
+                 supporting_documents = EXCLUDED.supporting_documents, documents_note = EXCLUDED.documents_note,
+                 age_at_least = EXCLUDED.age_at_least, age_under = EXCLUDED.age_under, source = EXCLUDED.source""",
+            [
+                (
+                    r["code"],
+                    r["title_en"],
+                    r["title_ru"],
+                    _plus_list(r["supporting_documents"]),
+                    r.get("documents_note", ""),
+                    *_age_bounds(age_rules[r["code"]]),
+                    r.get("source", ""),
+                )
+                for r in categories
+            ],
+        )
+        await conn.execute("DELETE FROM applicant_categories WHERE NOT (code = ANY($1::text[]))", sorted(known))
         await conn.execute(
             "DELETE FROM service_periods WHERE NOT starts_with(id, $1) AND NOT (id = ANY($2::text[]))",
             LOCAL_PREFIX,
             [r["id"] for r in periods],
         )
         await conn.executemany(
-            """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, source)
-               VALUES ($1, $2, $3, $4, $5)
+            """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, categories, source)
+               VALUES ($1, $2, $3, $4, $5, $6)
                ON CONFLICT (id) DO UPDATE SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
-                 establishment_ids = EXCLUDED.establishment_ids, source = EXCLUDED.source""",
+                 establishment_ids = EXCLUDED.establishment_ids, categories = EXCLUDED.categories,
+                 source = EXCLUDED.source""",
             [
                 (
                     r["id"],
                     date.fromisoformat(r["starts_on"]),
                     date.fromisoformat(r["ends_on"]),
-                    r["establishment_ids"].split("+") if r["establishment_ids"] else None,
+                    _plus_list(r["establishment_ids"]) or None,
+                    period_categories[r["id"]],
                     r.get("source", ""),
                 )
                 for r in periods
@@ -109,14 +168,15 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
                 for r in memberships
             ],
         )
-    return LoadReport(len(establishments), len(closures), len(periods), len(memberships))
+    return LoadReport(len(establishments), len(closures), len(periods), len(memberships), len(categories))
 
 
 async def extend_service_window(pool: asyncpg.Pool, through: date) -> ServicePeriod | None:
     """Add a local period from the day after the last shipped period through `through`.
 
     For a local stack whose clock is past every shipped period; returns None when no extension is
-    needed. The period is data like any other and is listed as `local-extension`.
+    needed. The period is data like any other and is listed as `local-extension`; it admits every
+    foreigner (categories NULL), so that local demos need no category.
     """
     async with pool.acquire() as conn:
         last_end = await conn.fetchval(
@@ -127,8 +187,8 @@ async def extend_service_window(pool: asyncpg.Pool, through: date) -> ServicePer
             return None
         period = ServicePeriod(id=f"{LOCAL_PREFIX}extension", starts_on=last_end + timedelta(days=1), ends_on=through)
         await conn.execute(
-            """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, source)
-               VALUES ($1, $2, $3, NULL, 'local stack: window extended to today')
+            """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, categories, source)
+               VALUES ($1, $2, $3, NULL, NULL, 'local stack: window extended to today')
                ON CONFLICT (id) DO UPDATE SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on""",
             period.id,
             period.starts_on,
@@ -159,23 +219,57 @@ async def find_establishment(conn: Connection, establishment_id: str) -> Establi
 
 
 async def find_service_period(conn: Connection, establishment_id: str, day: date) -> ServicePeriod | None:
-    """The period covering `day` at the establishment; the latest-starting one if several overlap."""
+    """The period covering `day` at the establishment, with its categories; the latest-starting if several."""
     row = await conn.fetchrow(
-        """SELECT id, starts_on, ends_on, establishment_ids FROM service_periods
-           WHERE starts_on <= $2 AND $2 <= ends_on
-             AND (establishment_ids IS NULL OR $1 = ANY(establishment_ids))
-           ORDER BY starts_on DESC, id LIMIT 1""",
+        f"""{_PERIODS} WHERE starts_on <= $2 AND $2 <= ends_on
+              AND (establishment_ids IS NULL OR $1 = ANY(establishment_ids))
+            ORDER BY starts_on DESC, id LIMIT 1""",
         establishment_id,
         day,
     )
-    if row is None:
-        return None
+    return None if row is None else await _period(conn, row)
+
+
+async def service_periods(conn: Connection, on: date | None = None) -> list[ServicePeriod]:
+    """Every service period (or those covering `on` at some establishment), earliest first."""
+    rows = await conn.fetch(
+        f"{_PERIODS} WHERE $1::date IS NULL OR (starts_on <= $1 AND $1 <= ends_on) ORDER BY starts_on, id", on
+    )
+    return [await _period(conn, row) for row in rows]
+
+
+_PERIODS = "SELECT id, starts_on, ends_on, establishment_ids, categories, source FROM service_periods"
+
+
+async def _period(conn: Connection, row: asyncpg.Record) -> ServicePeriod:
     ids = row["establishment_ids"]
+    codes: list[str] | None = row["categories"]
+    categories = None
+    if codes is not None:
+        found = {
+            r["code"]: ApplicantCategory(
+                code=r["code"],
+                title_en=r["title_en"],
+                title_ru=r["title_ru"],
+                supporting_documents=tuple(r["supporting_documents"]),
+                documents_note=r["documents_note"],
+                age_rule=AgeRule(at_least=r["age_at_least"], under=r["age_under"])
+                if r["age_at_least"] is not None or r["age_under"] is not None
+                else None,
+            )
+            for r in await conn.fetch("SELECT * FROM applicant_categories WHERE code = ANY($1::text[])", codes)
+        }
+        missing = [code for code in codes if code not in found]
+        if missing:  # never narrow a period silently: the loader refuses this, a hand edit may not
+            raise LookupError(f"service period {row['id']} names unknown applicant categories {missing}")
+        categories = tuple(found[code] for code in codes)
     return ServicePeriod(
         id=row["id"],
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
         establishment_ids=frozenset(ids) if ids is not None else None,
+        categories=categories,
+        source=row["source"],
     )
 
 

@@ -6,25 +6,31 @@ at most one IIN (unique application_id), a document belongs to at most one perso
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from db.pool import Connection
 from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
+from rules.matching import (
+    SIMILAR_NAME,
+    Band,
+    Candidate,
+    MatchBasis,
+    MatchProbe,
+    classify,
+    probe_for,
+    registry_keys,
+)
+from rules.names import name_key
 from schemas.application import Application
 from schemas.enums import Sex
 
 
-class MatchBasis(StrEnum):
-    DOCUMENT = "document"
-    IDENTITY = "identity"
-
-
 @dataclass(frozen=True)
 class RegistryMatch:
-    """A registered person the application matches, and on what basis."""
+    """A registered person the application matches, the band and the basis."""
 
     iin: str
+    band: Band
     basis: MatchBasis
 
 
@@ -32,20 +38,65 @@ class SerialsExhausted(Exception):
     """Every usable serial of a birth date and sex is taken (10,000 per day and sex)."""
 
 
-async def find_matches(conn: Connection, application: Application, name_key: str) -> list[RegistryMatch]:
-    """Registered people with the application's document, or its citizenship, birth date and name."""
-    applicant, document = application.applicant, application.document
-    rows = await conn.fetch(
-        """SELECT iin, 'document' AS basis FROM person_documents WHERE issuing_state = $1 AND number = $2
-           UNION
-           SELECT iin, 'identity' FROM people WHERE citizenship = $3 AND birth_date = $4 AND name_key = $5""",
-        str(document.issuing_state),
-        document.number,
-        str(applicant.citizenship),
-        applicant.birth_date,
-        name_key,
-    )
-    return [RegistryMatch(r["iin"], MatchBasis(r["basis"])) for r in rows]
+# Each query reads through an index (bench/duplicates.py prints their plans at 1,000,000 people).
+DOCUMENT_QUERY = """SELECT d.iin, d.issuing_state, p.birth_date, p.citizenship, p.sex
+   FROM person_documents d JOIN people p USING (iin) WHERE d.number = $1"""
+KEY_QUERY = """SELECT k.iin, k.name_key, k.full_name, p.birth_date, p.citizenship, p.sex
+   FROM people_name_keys k JOIN people p USING (iin)
+   WHERE k.birth_date = ANY($1::date[]) AND k.name_key = ANY($2::text[])"""
+SIMILAR_QUERY = """SELECT p.iin, p.birth_date, p.citizenship, p.sex, p.name_key, best.similarity
+   FROM people p CROSS JOIN LATERAL (
+     SELECT max(similarity(p.name_key, s)) AS similarity FROM unnest($2::text[]) s) best
+   WHERE p.birth_date = ANY($1::date[]) AND best.similarity >= $3"""
+
+
+async def find_candidates(conn: Connection, probe: MatchProbe) -> list[Candidate]:
+    """Registered people sharing the probe's document number, a name key, or a similar name."""
+    candidates = [
+        Candidate(
+            iin=r["iin"],
+            birth_date=r["birth_date"],
+            citizenship=r["citizenship"],
+            sex=r["sex"],
+            same_document=r["issuing_state"] == probe.issuing_state,
+            same_number_other_state=r["issuing_state"] != probe.issuing_state,
+        )
+        for r in await conn.fetch(DOCUMENT_QUERY, probe.number)
+    ]
+    all_keys = probe.keys.full | probe.keys.partial
+    # Every key on the birth date; only the whole-name spellings on the dates one slip away, which
+    # keeps the index probes few for Cyrillic names (up to 64 keys each).
+    for dates, keys in (([probe.birth_date], all_keys), (probe.near_birth_dates, probe.spellings & all_keys)):
+        for r in await conn.fetch(KEY_QUERY, sorted(dates), sorted(keys)):
+            full = r["full_name"] and r["name_key"] in probe.keys.full
+            candidates.append(
+                Candidate(
+                    iin=r["iin"],
+                    birth_date=r["birth_date"],
+                    citizenship=r["citizenship"],
+                    sex=r["sex"],
+                    full_key=full,
+                    partial_key=not full,
+                )
+            )
+    for r in await conn.fetch(SIMILAR_QUERY, sorted(probe.similar_name_dates), sorted(probe.spellings), SIMILAR_NAME):
+        candidates.append(
+            Candidate(
+                iin=r["iin"],
+                birth_date=r["birth_date"],
+                citizenship=r["citizenship"],
+                sex=r["sex"],
+                similarity=r["similarity"],
+                name_key=r["name_key"],
+            )
+        )
+    return candidates
+
+
+async def find_matches(conn: Connection, application: Application) -> list[RegistryMatch]:
+    """Registered people the applicant is (certain band) or may be (probable band), certain first."""
+    probe = probe_for(application)
+    return [RegistryMatch(m.iin, m.band, m.basis) for m in classify(probe, await find_candidates(conn, probe))]
 
 
 async def lock_identity(conn: Connection, application: Application) -> None:
@@ -90,8 +141,8 @@ async def allocate_iin(conn: Connection, birth_date: date, sex: Sex) -> str:
     raise SerialsExhausted(f"no usable IIN serial left for prefix {prefix}")
 
 
-async def register_person(conn: Connection, iin: str, application: Application, name_key: str) -> None:
-    """Record the person and their document under `iin`."""
+async def register_person(conn: Connection, iin: str, application: Application) -> None:
+    """Record the person, their document and their name's match keys under `iin`."""
     applicant, document = application.applicant, application.document
     await conn.execute(
         """INSERT INTO people (iin, application_id, surname, given_names, name_key, sex, birth_date, citizenship)
@@ -100,7 +151,7 @@ async def register_person(conn: Connection, iin: str, application: Application, 
         application.application_id,
         applicant.surname,
         applicant.given_names,
-        name_key,
+        name_key(applicant.surname, applicant.given_names),
         applicant.sex.value,
         applicant.birth_date,
         str(applicant.citizenship),
@@ -110,4 +161,10 @@ async def register_person(conn: Connection, iin: str, application: Application, 
         str(document.issuing_state),
         document.number,
         iin,
+    )
+    keys = registry_keys(applicant.surname, applicant.given_names, applicant.patronymic)
+    await conn.executemany(
+        "INSERT INTO people_name_keys (birth_date, name_key, iin, full_name) VALUES ($1, $2, $3, $4)",
+        [(applicant.birth_date, key, iin, True) for key in sorted(keys.full)]
+        + [(applicant.birth_date, key, iin, False) for key in sorted(keys.partial)],
     )

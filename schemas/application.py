@@ -6,13 +6,20 @@ decisions of the workflow and end in a recorded rejection, never in a validation
 """
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_extra_types.country import CountryAlpha2
 
 from schemas.enums import Certification, DocumentKind, Sex
 from schemas.text import DocumentNumber, Identifier, MrzLine, NativeName, PersonName, ShortText
+
+# Codes of applicant categories and of supporting-document kinds: data (data/applicant_categories.csv),
+# so a constrained string rather than an enum; whether a code is eligible is decided at intake.
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+]
 
 
 class _Model(BaseModel):
@@ -87,6 +94,15 @@ class Translation(_Model):
         return certified_on
 
 
+class SupportingDocument(_Model):
+    """The document proving the applicant category claimed; the officer has seen the original."""
+
+    kind: Code = Field(description="What the document is, e.g. marriage_certificate.")
+    reference: ShortText = Field(description="Its number or other reference.")
+    issued_on: date
+    issued_by: ShortText | None = None
+
+
 class Application(_Model):
     """One application for an IIN, as filed at an establishment."""
 
@@ -98,3 +114,18 @@ class Application(_Model):
     applicant: Applicant
     document: IdentityDocument
     translation: Translation | None = None
+    category: Code | None = Field(
+        default=None, description="The applicant category claimed; required where the period limits categories."
+    )
+    supporting_document: SupportingDocument | None = None
+
+    @field_validator("supporting_document")
+    @classmethod
+    def _document_proves_a_category(
+        cls, document: SupportingDocument | None, info: ValidationInfo
+    ) -> SupportingDocument | None:
+        if document is None or "category" not in info.data:
+            return document  # an invalid category is reported on its own
+        if info.data["category"] is None:
+            raise ValueError("is given without the category it proves")
+        return document

@@ -18,6 +18,9 @@ class Step(StrEnum):
     IIN = "iin"
     CERTIFICATE = "certificate"
     BREACH = "breach"
+    REJECTION_NOTICE = "rejection_notice"  # the notice to a rejected applicant (activities/notices.py)
+    REVIEW = "review"  # an officer's verdict on a probable duplicate (activities/review.py)
+    WITHDRAWAL = "withdrawal"  # the application withdrawn before its IIN was formed (activities/review.py)
 
 
 class Finding(BaseModel):

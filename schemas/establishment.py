@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_extra_types.country import CountryAlpha2
 
 from schemas.enums import EstablishmentKind
@@ -22,8 +22,46 @@ class Establishment(BaseModel):
     closures: frozenset[date] = frozenset()
 
 
+class AgeRule(BaseModel):
+    """An age the applicant must have, in full years on the local submission day."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at_least: int | None = Field(default=None, gt=0)
+    under: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> "AgeRule":
+        if (self.at_least is None) == (self.under is None):
+            raise ValueError("exactly one of at_least and under is required")
+        return self
+
+    def admits(self, age: int) -> bool:
+        """Whether an applicant of `age` full years meets the rule."""
+        if self.at_least is not None:
+            return age >= self.at_least
+        return self.under is not None and age < self.under
+
+    def __str__(self) -> str:
+        return f"aged {self.at_least} or over" if self.at_least is not None else f"under {self.under}"
+
+
+class ApplicantCategory(BaseModel):
+    """A category of applicants a period may admit, and what proves that an applicant belongs to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    title_en: str
+    title_ru: str
+    # Any one of these kinds proves the category; empty: the identity document already does (an age).
+    supporting_documents: tuple[str, ...] = ()
+    documents_note: str = ""
+    age_rule: AgeRule | None = None
+
+
 class ServicePeriod(BaseModel):
-    """A period in which the service is offered, with the establishments it covers."""
+    """A period in which the service is offered, the establishments it covers and who may apply."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -31,6 +69,12 @@ class ServicePeriod(BaseModel):
     starts_on: date
     ends_on: date
     establishment_ids: frozenset[str] | None = None  # None: every establishment in the reference data
+    categories: tuple[ApplicantCategory, ...] | None = None  # None: every foreigner may apply
+    source: str = ""
+
+    def category(self, code: str) -> ApplicantCategory | None:
+        """The eligible category `code`, or None if the period does not admit it (or admits everyone)."""
+        return next((c for c in self.categories or () if c.code == code), None)
 
 
 class Deadline(BaseModel):

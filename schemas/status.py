@@ -22,6 +22,7 @@ class ApplicationStatus(BaseModel):
 
     application_id: UUID
     establishment_id: str
+    service_period_id: str | None = None  # the period whose rules the application is judged by
     state: ApplicationState
     submitted_at: datetime
     due_date: date
@@ -34,3 +35,6 @@ class ApplicationStatus(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     certificate_number: str | None = None
     certificate_sha256: str | None = None
+    rejection_notice_number: str | None = None  # the notice a rejected applicant gets (activities/notices.py)
+    rejection_notice_sha256: str | None = None
+    withdrawal_reason: str | None = None  # why the application was withdrawn (activities/review.py)

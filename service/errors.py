@@ -22,3 +22,23 @@ class OutsideServicePeriod(IntakeError):
 
 class SubmittedInFuture(IntakeError):
     code = "submitted_in_future"
+
+
+class CategoryRequired(IntakeError):
+    code = "category_required"
+
+
+class CategoryNotEligible(IntakeError):
+    code = "category_not_eligible"
+
+
+class SupportingDocumentMissing(IntakeError):
+    code = "supporting_document_missing"
+
+
+class SupportingDocumentInvalid(IntakeError):
+    code = "supporting_document_invalid"
+
+
+class AgeRequirementNotMet(IntakeError):
+    code = "age_requirement_not_met"

@@ -1,7 +1,8 @@
 """Intake: resolve an application's rules from reference data, then start its workflow.
 
-Everything that can change with law or data (the establishment, the service period, the calendar
-and so the deadline) is resolved here, once, and carried in the workflow's input.
+Everything that can change with law or data (the establishment, the service period and who may
+apply in it, the calendar and so the deadline) is resolved here, once, and carried in the workflow's
+input.
 """
 
 from dataclasses import dataclass
@@ -14,15 +15,34 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from db.reference import find_establishment, find_service_period
 from rules.calendar import BusinessCalendar, deadline_for
+from rules.eligibility import Refusal, ineligibility
 from schemas.application import Application
 from schemas.contract import WORKFLOW_TYPE, ApplicationInput, local_day, workflow_id
 from schemas.establishment import Deadline
 from schemas.status import ApplicationStatus
-from service.errors import OutsideServicePeriod, SubmittedInFuture, UnknownEstablishment
+from service.errors import (
+    AgeRequirementNotMet,
+    CategoryNotEligible,
+    CategoryRequired,
+    IntakeError,
+    OutsideServicePeriod,
+    SubmittedInFuture,
+    SupportingDocumentInvalid,
+    SupportingDocumentMissing,
+    UnknownEstablishment,
+)
 from workflows import search_attributes
 
 # Officers' clocks drift; a submission stamped a little ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
+
+REFUSALS: dict[Refusal, type[IntakeError]] = {
+    Refusal.CATEGORY_REQUIRED: CategoryRequired,
+    Refusal.CATEGORY_NOT_ELIGIBLE: CategoryNotEligible,
+    Refusal.SUPPORTING_DOCUMENT_MISSING: SupportingDocumentMissing,
+    Refusal.SUPPORTING_DOCUMENT_INVALID: SupportingDocumentInvalid,
+    Refusal.AGE_REQUIREMENT_NOT_MET: AgeRequirementNotMet,
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,9 @@ async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime
             "submitted_at",
             f"the service is not offered at {establishment.id} on {submission_day.isoformat()}",
         )
+    refused = ineligibility(period, application, submission_day)
+    if refused is not None:
+        raise REFUSALS[refused.refusal](refused.field, refused.message)
     return ApplicationInput(
         application=application,
         establishment=establishment,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from schemas.application import Applicant, Application, IdentityDocument, Translation
+from schemas.application import Applicant, Application, IdentityDocument, SupportingDocument, Translation
 from schemas.enums import Certification, DocumentKind, Sex
 
 
@@ -56,6 +56,17 @@ def make_translation(**overrides: Any) -> Translation:
     return Translation(**fields)
 
 
+def make_supporting_document(**overrides: Any) -> SupportingDocument:
+    """A marriage certificate issued in 2020: proves the category spouse_of_citizen."""
+    fields: dict[str, Any] = {
+        "kind": "marriage_certificate",
+        "reference": "MC-" + uuid4().hex[:8].upper(),
+        "issued_on": date(2020, 6, 1),
+    }
+    fields.update(overrides)
+    return SupportingDocument(**fields)
+
+
 def make_application(**overrides: Any) -> Application:
     """An application at the embassy in Ankara, submitted now, that should get an IIN."""
     fields: dict[str, Any] = {
@@ -69,3 +80,35 @@ def make_application(**overrides: Any) -> Application:
     }
     fields.update(overrides)
     return Application(**fields)
+
+
+def mrz_for(application: Application, *, td1: bool = False) -> tuple[str, ...]:
+    """The MRZ lines (TD3 passport, or TD1 card) that agree with the application, check digits computed."""
+    from pycountry import countries
+
+    from rules.mrz import mrz_check_digit
+    from rules.names import fold
+
+    def cd(field: str) -> str:
+        return str(mrz_check_digit(field))
+
+    def alpha3(alpha2: str) -> str:
+        country = countries.get(alpha_2=alpha2)
+        assert country is not None
+        return str(country.alpha_3)
+
+    applicant, document = application.applicant, application.document
+    state, nationality = alpha3(str(document.issuing_state)), alpha3(str(applicant.citizenship))
+    names = f"{fold(applicant.surname)}<<{fold(applicant.given_names)}".replace(" ", "<")
+    number = document.number.ljust(9, "<")[:9]
+    birth = f"{applicant.birth_date:%y%m%d}"
+    expiry = "<<<<<<" if document.expires_on is None else f"{document.expires_on:%y%m%d}"
+    sex = "M" if applicant.sex is Sex.MALE else "F"
+    if td1:
+        line1 = f"I<{state}{number}{cd(number)}".ljust(30, "<")
+        line2 = f"{birth}{cd(birth)}{sex}{expiry}{cd(expiry)}{nationality}".ljust(29, "<")
+        line2 += cd(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+        return line1, line2, names.ljust(30, "<")[:30]
+    line2 = f"{number}{cd(number)}{nationality}{birth}{cd(birth)}{sex}{expiry}{cd(expiry)}" + "<" * 15
+    line2 += cd(line2[0:10] + line2[13:20] + line2[21:43])
+    return f"P<{state}{names}".ljust(44, "<")[:44], line2

@@ -2,7 +2,7 @@
 
 import asyncio
 import sys
-import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -10,24 +10,31 @@ from uuid import UUID
 import typer
 from rich.console import Console
 from rich.table import Table
-from temporalio.client import WorkflowHandle
 
+from client import ApiError
 from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data
 from schemas.application import Application
-from schemas.contract import STATUS_QUERY, workflow_id
 from schemas.status import ApplicationStatus
-from service.errors import IntakeError
-from service.intake import submit
 from workers import endpoints
+from workers.cli_api import ApiKeyOption, api_command, explain, fetch_status, keys_app, submit_and_follow
+from workers.cli_audit import audit_app
+from workers.cli_periods import app as periods_app
+from workers.cli_registry import app as invalid_documents_app
 from workers.connect import connect_temporal
+from workers.process import run_worker
+from workers.registration import prepare_namespace
 from workers.sample import sample_application
 from workers.stack import run_stack
-from workers.worker import build_worker
 
 app = typer.Typer(help="IIN for foreigners through foreign establishments: the service's command line.")
+app.add_typer(audit_app)  # replay, export, audit: top-level commands
+app.add_typer(periods_app, name="periods")
+app.add_typer(invalid_documents_app, name="invalid-documents")
+app.add_typer(keys_app, name="keys")
+app.command("api")(api_command)
 console = Console(soft_wrap=True)
 
 
@@ -39,23 +46,24 @@ def up() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack)."""
+    """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack); SIGTERM stops it gracefully."""
+    asyncio.run(run_worker(get_settings()))
+
+
+@app.command("register-search-attributes")
+def register_search_attributes_command() -> None:
+    """Prepare the namespace: set its retention (TEMPORAL_NAMESPACE_RETENTION_DAYS), add the search attributes."""
 
     async def main() -> None:
         settings = get_settings()
-        where = endpoints.resolve(settings)
-        client = await connect_temporal(where.temporal_address, where.temporal_namespace)
-        pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
-        try:
-            await build_worker(
-                client,
-                pool,
-                where.task_queue,
-                max_concurrent_activities=settings.max_concurrent_activities,
-                max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-            ).run()
-        finally:
-            await pool.close()
+        days = settings.temporal_namespace_retention_days
+        client = await connect_temporal(settings=settings)
+        change, added = await prepare_namespace(
+            client, settings.temporal_namespace, timedelta(days=days) if days else None
+        )
+        retention = f"retention {days} days {change}" if change else "retention left as it is"
+        added_names = ", ".join(added) or "none"
+        console.print(f"namespace {settings.temporal_namespace}: {retention}; search attributes added: {added_names}")
 
     asyncio.run(main())
 
@@ -80,80 +88,44 @@ def migrate_command() -> None:
 @app.command()
 def sample(
     establishment: str = typer.Option("emb-cn-beijing", help="Establishment id, as in data/establishments.csv."),
+    api_key: ApiKeyOption = None,
 ) -> None:
-    """Submit a sample application and print its status as it moves, until it ends."""
-    _submit_and_follow(sample_application(establishment))
+    """Submit a sample application through the API and print its status as it moves, until it ends."""
+    _submit_and_follow(sample_application(establishment), api_key)
 
 
 @app.command("submit")
-def submit_command(path: Annotated[Path, typer.Argument(help="A JSON file holding one application.")]) -> None:
-    """Submit the application in a JSON file and follow it to its end."""
+def submit_command(
+    path: Annotated[Path, typer.Argument(help="A JSON file holding one application.")], api_key: ApiKeyOption = None
+) -> None:
+    """Submit the application in a JSON file through the API and follow it to its end."""
     try:
         application = Application.model_validate_json(path.read_bytes())
     except ValueError as error:
         console.print(f"[red]invalid application[/red]: {error}")
         raise typer.Exit(2) from error
-    _submit_and_follow(application)
+    _submit_and_follow(application, api_key)
 
 
 @app.command()
-def status(application_id: UUID) -> None:
-    """Print the full status of an application."""
-
-    async def main() -> ApplicationStatus:
-        where = endpoints.resolve(get_settings())
-        client = await connect_temporal(where.temporal_address, where.temporal_namespace)
-        handle = client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
-        current: ApplicationStatus = await handle.query(STATUS_QUERY, result_type=ApplicationStatus)
-        return current
-
-    console.print_json(asyncio.run(main()).model_dump_json())
-
-
-def _submit_and_follow(application: Application) -> None:
-    async def main() -> ApplicationStatus:
-        where = endpoints.resolve(get_settings())
-        client = await connect_temporal(where.temporal_address, where.temporal_namespace)
-        pool = await create_pool(where.database_url, min_size=1, max_size=2)
-        try:
-            started = time.perf_counter()
-            submitted = await submit(client, pool, application, where.task_queue)
-        finally:
-            await pool.close()
-        console.print(
-            f"submitted [bold]{application.application_id}[/bold] at {application.establishment_id};"
-            f" due by the end of {submitted.input.deadline.due_date} ({submitted.input.establishment.time_zone})"
-        )
-        if where.temporal_ui:
-            console.print(
-                f"Web UI: {where.temporal_ui}/namespaces/{where.temporal_namespace}/workflows/{submitted.handle.id}"
-            )
-        final = await _follow(submitted.handle)
-        console.print(f"finished in {(time.perf_counter() - started) * 1000:.0f} ms")
-        return final
-
+def status(application_id: UUID, api_key: ApiKeyOption = None) -> None:
+    """Print the full status of an application, through the API."""
     try:
-        final = asyncio.run(main())
-    except IntakeError as error:
-        console.print(f"[red]not accepted[/red] ({error.code}) {error.field}: {error.message}")
+        current = asyncio.run(fetch_status(application_id, api_key))
+    except ApiError as error:
+        explain(error)
+        raise typer.Exit(1) from error
+    console.print_json(current.model_dump_json())
+
+
+def _submit_and_follow(application: Application, api_key: str | None) -> None:
+    try:
+        final = asyncio.run(submit_and_follow(application, api_key))
+    except ApiError as error:
+        explain(error)
         raise typer.Exit(2) from error
     _print_status(final)
     sys.exit(0 if final.state.value == "certificate_issued" else 1)
-
-
-async def _follow(handle: WorkflowHandle[object, ApplicationStatus]) -> ApplicationStatus:
-    seen = 0
-    result = asyncio.ensure_future(handle.result())
-    while True:
-        done = result.done()
-        current = await result if done else await handle.query(STATUS_QUERY, result_type=ApplicationStatus)
-        for transition in current.transitions[seen:]:
-            reasons = f"  ({', '.join(transition.reasons)})" if transition.reasons else ""
-            console.print(f"  {transition.at.isoformat(timespec='milliseconds')}  {transition.state.value}{reasons}")
-        seen = len(current.transitions)
-        if done:
-            return current
-        await asyncio.wait({result}, timeout=0.05)
 
 
 def _print_status(status: ApplicationStatus) -> None:

@@ -8,12 +8,16 @@ from typing import Any
 
 from rich.console import Console
 
+from api.context import ApiContext
+from api.server import build_server, start_server, stop_server
+from codec.settings import key_ring, local_key_ring
 from config.settings import Settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import extend_service_window, load_reference_data
 from workers import embedded, endpoints
 from workers.connect import connect_temporal
+from workers.local_key import renew_local_key
 from workers.registration import register_search_attributes
 from workers.worker import build_worker
 
@@ -50,11 +54,13 @@ async def run_stack(settings: Settings) -> None:
             embedded.stop_process(temporal)
         if postgres is not None:
             postgres.cleanup()
-        console.print("[bold]stopped[/bold]: worker, Temporal dev server and PostgreSQL are down")
+        console.print("[bold]stopped[/bold]: API, worker, Temporal dev server and PostgreSQL are down")
 
 
 async def _serve(settings: Settings, database_url: str, temporal_address: str, ui: str | None) -> None:
-    client = await connect_temporal(temporal_address, settings.temporal_namespace)
+    if key_ring(settings) is None:
+        local_key_ring(settings.data_dir)  # payloads are sealed locally too, with a key of the stack's own
+    client = await connect_temporal(temporal_address, settings.temporal_namespace, settings=settings)
     await register_search_attributes(client, settings.temporal_namespace)
     pool = await create_pool(database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
     try:
@@ -78,6 +84,14 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 temporal_ui=ui,
             ),
         )
+        api = build_server(
+            ApiContext(
+                client=client, pool=pool, task_queue=settings.task_queue, public_base_url=settings.public_base_url
+            ),
+            settings.api_port,
+        )
+        key_file = await renew_local_key(pool, settings)
+        api_serving = await start_server(api)  # fails here, before "up" is printed, if the port is taken
         console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
         console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
         console.print(
@@ -94,9 +108,16 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             console.print(f"  Temporal UI:  {ui}")
         console.print(f"  PostgreSQL:   {database_url}")
         console.print(f"  worker:       task queue {settings.task_queue}")
+        console.print(
+            f"  API:          http://127.0.0.1:{settings.api_port}   docs: http://127.0.0.1:{settings.api_port}/docs"
+        )
+        console.print(f"  API key:      operator key for the local commands in {key_file}")
         console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
-        async with worker:  # leaving the block shuts the worker down gracefully
-            await _until_signalled()
+        try:
+            async with worker:  # leaving the block shuts the worker down gracefully
+                await _until_signalled()
+        finally:
+            await stop_server(api, api_serving)
     finally:
         await pool.close()
 

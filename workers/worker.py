@@ -1,5 +1,7 @@
 """The worker: runs the application workflow and its activities on one task queue."""
 
+from datetime import timedelta
+
 import asyncpg
 from pydantic import TypeAdapter
 from pydantic_extra_types.country import CountryAlpha2
@@ -25,6 +27,7 @@ def build_worker(
     *,
     max_concurrent_activities: int = 100,
     max_concurrent_workflow_tasks: int = 100,
+    graceful_shutdown_timeout: timedelta = timedelta(),
 ) -> Worker:
     """A worker for the application workflow; every activity shares `pool`."""
     return Worker(
@@ -36,4 +39,5 @@ def build_worker(
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_local_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+        graceful_shutdown_timeout=graceful_shutdown_timeout,
     )

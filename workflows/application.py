@@ -1,6 +1,8 @@
 """IINApplicationWorkflow: one application, from submission to a certificate or a rejection.
 
-submitted -> documents_verified -> iin_formed -> certificate_issued, or rejected at any check.
+submitted -> documents_verified -> iin_formed -> certificate_issued, or rejected at any check; a
+probable duplicate waits in awaiting_review for an officer's `resolve_review` update, and a
+`withdraw` update ends an application at the next step boundary until its IIN is formed.
 A durable timer runs beside the steps to the deadline resolved at submission; if it fires first the
 breach is recorded and the work goes on. Every step is a local activity that decides once and
 records its decision, projection and audit in one transaction: each costs no extra round trip to
@@ -14,14 +16,19 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.certificates import CertificateActivities
-    from activities.checks import CheckActivities
+    from activities.checks import CheckActivities, DuplicateDecision
     from activities.iin import IinActivities
+    from activities.notices import NoticeActivities
+    from activities.review import ReviewActivities, ReviewRequest, WithdrawalRequest
     from activities.submission import SubmissionActivities
     from schemas.contract import (
+        REVIEW_UPDATE,
         STATUS_QUERY,
+        WITHDRAW_UPDATE,
         WORKFLOW_TYPE,
         ApplicationInput,
         BreachNotice,
@@ -29,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.decisions import Decision, Finding
     from schemas.enums import ApplicationState
+    from schemas.notices import RejectionNoticeRequest
+    from schemas.review import ReviewDecision, Withdrawal
     from schemas.status import ApplicationStatus, Transition
     from workflows import search_attributes
 
@@ -47,6 +56,30 @@ STEP_TIMEOUT = timedelta(seconds=30)
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
 
 
+def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bool) -> str | None:
+    """Why a verdict cannot be accepted now, or None: only while awaiting review, and only once."""
+    if status.state is not ApplicationState.AWAITING_REVIEW:
+        return f"the application is {status.state.value}, not awaiting review"
+    if reviewed:
+        return "a verdict on this application was already given"
+    if withdrawing:
+        return "the application is being withdrawn"
+    return None
+
+
+def withdrawal_refusal(status: ApplicationStatus, *, withdrawing: bool) -> str | None:
+    """Why a withdrawal cannot be accepted now, or None: only before the end and before the IIN."""
+    if status.state.is_terminal:
+        return f"the application is already {status.state.value}"
+    # Once formed, an IIN stays in the national register for life: the service has been rendered,
+    # and only the certificate that documents it is still to come.
+    if status.iin is not None:
+        return "the IIN is already formed; the application can no longer be withdrawn"
+    if withdrawing:
+        return "a withdrawal of this application is already under way"
+    return None
+
+
 @workflow.defn(name=WORKFLOW_TYPE)
 class IINApplicationWorkflow:
     @workflow.init
@@ -55,9 +88,12 @@ class IINApplicationWorkflow:
         self._data = data
         self._breach_recording: asyncio.Task[Decision] | None = None
         self._registered = False
+        self._review: ReviewDecision | None = None
+        self._withdrawal: Withdrawal | None = None
         self._status = ApplicationStatus(
             application_id=application.application_id,
             establishment_id=application.establishment_id,
+            service_period_id=data.service_period.id,
             state=ApplicationState.SUBMITTED,
             submitted_at=application.submitted_at,
             due_date=data.deadline.due_date,
@@ -75,27 +111,79 @@ class IINApplicationWorkflow:
         deadline_watch = asyncio.create_task(self._watch_deadline())
         try:
             await self._process(data)
+            if self._status.state is ApplicationState.REJECTED:
+                await self._issue_rejection_notice(data)
         finally:
             if self._breach_recording is None:
                 deadline_watch.cancel()
             else:
                 await self._breach_recording  # a breach noticed must reach the projection
+        # An update accepted at the last moment still answers its caller before the run ends.
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
+
+    @workflow.update(name=REVIEW_UPDATE)
+    async def resolve_review(self, decision: ReviewDecision) -> ApplicationStatus:
+        """An officer's verdict on a probable duplicate; returns the status once the verdict took effect.
+
+        same_person rejects the application as already_registered; different_person lets it go on,
+        and the status returned is the one after the IIN was formed.
+        """
+        self._review = decision
+        await workflow.wait_condition(lambda: self._status.state is not ApplicationState.AWAITING_REVIEW)
+        return self._status
+
+    @resolve_review.validator
+    def _accept_review(self, decision: ReviewDecision) -> None:
+        refusal = review_refusal(
+            self._status, reviewed=self._review is not None, withdrawing=self._withdrawal is not None
+        )
+        if refusal is not None:
+            raise ApplicationError(refusal, type="ReviewRefused")
+
+    @workflow.update(name=WITHDRAW_UPDATE)
+    async def withdraw(self, withdrawal: Withdrawal) -> ApplicationStatus:
+        """End the application as withdrawn at the next step boundary; returns the final status.
+
+        A step in flight finishes first; if it formed the IIN or ended the application, the
+        withdrawal fails with WithdrawalTooLate.
+        """
+        self._withdrawal = withdrawal
+        await workflow.wait_condition(lambda: self._status.state.is_terminal or self._status.iin is not None)
+        if self._status.state is not ApplicationState.WITHDRAWN:
+            raise ApplicationError(
+                f"the application became {self._status.state.value} before the withdrawal could take effect",
+                type="WithdrawalTooLate",
+            )
+        return self._status
+
+    @withdraw.validator
+    def _accept_withdrawal(self, withdrawal: Withdrawal) -> None:
+        refusal = withdrawal_refusal(self._status, withdrawing=self._withdrawal is not None)
+        if refusal is not None:
+            raise ApplicationError(refusal, type="WithdrawalRefused")
 
     async def _process(self, data: ApplicationInput) -> None:
         await self._step(SubmissionActivities.register_submission, data, "open the application")
         self._registered = True
+        if await self._withdrawn():
+            return
         verification = await self._step(CheckActivities.verify_documents, data, "verify the documents")
         if not self._passed(verification.findings, verification.decided_at):
             return
         self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
-        for check, summary in (
-            (CheckActivities.check_requirements, "check the legal requirements"),
-            (CheckActivities.check_duplicates, "look for an existing IIN"),
-        ):
-            decision = await self._step(check, data, summary)
-            if not self._passed(decision.findings, decision.decided_at):
-                return
+        if await self._withdrawn():
+            return
+        requirements = await self._step(CheckActivities.check_requirements, data, "check the legal requirements")
+        if not self._passed(requirements.findings, requirements.decided_at) or await self._withdrawn():
+            return
+        duplicates = await self._step(CheckActivities.check_duplicates, data, "look for an existing IIN")
+        if not self._passed(duplicates.findings, duplicates.decided_at):
+            return
+        if duplicates.for_review and not await self._cleared_by_review(duplicates):
+            return
+        if await self._withdrawn():
+            return
         formed = await self._step(IinActivities.form_iin, data, "form the IIN")
         if formed.iin is None or not self._passed(formed.findings, formed.decided_at):
             return
@@ -109,6 +197,39 @@ class IINApplicationWorkflow:
         self._status.certificate_number = certificate.number
         self._status.certificate_sha256 = certificate.sha256
         self._transition(Transition(state=ApplicationState.CERTIFICATE_ISSUED, at=certificate.issued_at))
+
+    async def _cleared_by_review(self, duplicates: DuplicateDecision) -> bool:
+        """Wait in awaiting_review for a verdict or a withdrawal; True if the applicant may go on."""
+        self._transition(Transition(state=ApplicationState.AWAITING_REVIEW, at=duplicates.decided_at))
+        await workflow.wait_condition(lambda: self._review is not None or self._withdrawal is not None)
+        if self._review is None:
+            await self._withdrawn()
+            return False
+        request = ReviewRequest(
+            application_id=self._data.application.application_id, decision=self._review, reviewed=duplicates.for_review
+        )
+        outcome = await self._step(ReviewActivities.record_review, request, "record the officer's verdict")
+        return self._passed(outcome.findings, outcome.decided_at)
+
+    async def _withdrawn(self) -> bool:
+        """At a step boundary: end the application if a withdrawal was accepted; True if it ended."""
+        if self._withdrawal is None:
+            return False
+        request = WithdrawalRequest(application_id=self._data.application.application_id, withdrawal=self._withdrawal)
+        outcome = await self._step(ReviewActivities.record_withdrawal, request, "record the withdrawal")
+        self._status.withdrawal_reason = outcome.reason
+        self._transition(Transition(state=ApplicationState.WITHDRAWN, at=outcome.decided_at))
+        return True
+
+    async def _issue_rejection_notice(self, data: ApplicationInput) -> None:
+        # The rejected applicant gets a notice of the reasons and their grounds; the PDF stays in
+        # PostgreSQL and the status keeps its number and digest.
+        request = RejectionNoticeRequest(
+            data=data, findings=tuple(self._status.findings), rejected_at=self._status.transitions[-1].at
+        )
+        notice = await self._step(NoticeActivities.issue_rejection_notice, request, "issue the rejection notice")
+        self._status.rejection_notice_number = notice.number
+        self._status.rejection_notice_sha256 = notice.sha256
 
     async def _step(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
         return await workflow.execute_local_activity_method(
@@ -137,7 +258,22 @@ class IINApplicationWorkflow:
         self._status.transitions.append(transition)
         self._index()
 
+    def _show(self) -> None:
+        # What an operator sees in the Web UI's "current details": no personal data, only the case.
+        status = self._status
+        lines = [
+            f"**State:** {status.state.value} since {status.transitions[-1].at:%Y-%m-%d %H:%M:%S} UTC",
+            f"**Due:** end of {status.due_date} at {self._data.establishment.id}"
+            + (f" (**breached** at {status.breached_at:%Y-%m-%d %H:%M} UTC)" if status.breached_at else ""),
+        ]
+        if status.rejection_reasons:
+            lines.append("**Reasons:** " + ", ".join(f"{f.code} ({f.field})" for f in status.findings))
+        if status.certificate_number:
+            lines.append(f"**Certificate:** {status.certificate_number}")
+        workflow.set_current_details("\n\n".join(lines))
+
     def _index(self) -> None:
+        self._show()
         # The starter chooses whether an application is indexed (a server without a visibility
         # store has no custom attributes); the workflow keeps the attributes it was given current.
         if workflow.info().typed_search_attributes.get(search_attributes.STATE) is not None:

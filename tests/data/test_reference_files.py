@@ -1,6 +1,7 @@
 """The shipped reference data in data/: well-formed, consistent, and matching DOMAIN.md's facts."""
 
 import csv
+import re
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from pydantic_extra_types.country import CountryAlpha2
 
+from db.reference import parse_age_rule, parse_period_categories
 from schemas.enums import Convention, EstablishmentKind
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -72,6 +74,8 @@ ESTABLISHMENTS = rows("establishments.csv")
 CONVENTIONS = rows("conventions.csv")
 SERVICE_PERIODS = rows("service_periods.csv")
 CLOSURES = rows("establishment_closures.csv")
+CATEGORIES = rows("applicant_categories.csv")
+CATEGORY_CODES = {row["code"] for row in CATEGORIES}
 ESTABLISHMENT_IDS = {row["id"] for row in ESTABLISHMENTS}
 
 
@@ -228,7 +232,7 @@ def test_membership_periods_of_one_state_in_one_convention_do_not_overlap() -> N
 
 
 def test_service_periods_file_has_the_documented_columns() -> None:
-    assert header("service_periods.csv") == ["id", "starts_on", "ends_on", "establishment_ids", "source"]
+    assert header("service_periods.csv") == ["id", "starts_on", "ends_on", "establishment_ids", "categories", "source"]
 
 
 def test_service_period_ids_are_unique() -> None:
@@ -266,6 +270,101 @@ def test_service_periods_do_not_overlap() -> None:
 def test_the_2024_pilot_is_a_service_period() -> None:
     spans = {(row["starts_on"], row["ends_on"]) for row in SERVICE_PERIODS}
     assert ("2024-04-13", "2024-12-31") in spans
+
+
+def period_on(day: date) -> dict[str, str] | None:
+    return next(
+        (
+            row
+            for row in SERVICE_PERIODS
+            if date.fromisoformat(row["starts_on"]) <= day <= date.fromisoformat(row["ends_on"])
+        ),
+        None,
+    )
+
+
+def test_every_foreigner_may_apply_in_2024() -> None:
+    pilot = period_on(date(2024, 4, 13))
+    assert pilot is not None and pilot["categories"] == "all"
+
+
+@pytest.mark.parametrize("day", [date(2025, 1, 1), date(2025, 2, 14), date(2025, 4, 17)])
+def test_the_service_is_closed_between_the_2024_and_2025_periods(day: date) -> None:
+    assert period_on(day) is None
+
+
+def test_the_2025_period_runs_from_18_april_to_the_end_of_the_year() -> None:
+    spans = {(row["starts_on"], row["ends_on"]) for row in SERVICE_PERIODS}
+    assert ("2025-04-18", "2025-12-31") in spans
+
+
+def test_the_2025_period_admits_the_reported_categories_only() -> None:
+    resumed = period_on(date(2025, 4, 18))
+    assert resumed is not None
+    assert sorted(resumed["categories"].split("+")) == sorted(
+        [
+            "investor",
+            "labelled_goods_or_exporter",
+            "spouse_of_citizen",
+            "child_of_citizen",
+            "heir",
+            "digital_nomad",
+            "disability",
+            "aged_65_plus",
+            "pesticide_producer",
+            "entity_head",
+            "mission_staff",
+        ]
+    )
+
+
+def test_service_period_categories_are_all_or_known_codes() -> None:
+    for row in SERVICE_PERIODS:
+        parse_period_categories(row["categories"], CATEGORY_CODES)
+
+
+def test_no_shipped_period_is_named_like_a_local_addition() -> None:
+    assert [row["id"] for row in SERVICE_PERIODS if row["id"].startswith("local-")] == []
+
+
+# applicant_categories.csv
+
+
+def test_categories_file_has_the_documented_columns() -> None:
+    assert header("applicant_categories.csv") == [
+        "code",
+        "title_en",
+        "title_ru",
+        "supporting_documents",
+        "documents_note",
+        "age_rule",
+        "source",
+    ]
+
+
+def test_category_codes_are_unique_lower_snake_case() -> None:
+    codes = [row["code"] for row in CATEGORIES]
+    assert len(codes) == len(set(codes))
+    assert [code for code in codes if not re.fullmatch(r"[a-z][a-z0-9_]*", code)] == []
+
+
+def test_supporting_document_kinds_are_lower_snake_case() -> None:
+    kinds = [kind for row in CATEGORIES for kind in row["supporting_documents"].split("+") if kind]
+    assert [kind for kind in kinds if not re.fullmatch(r"[a-z][a-z0-9_]*", kind)] == []
+
+
+def test_categories_have_both_titles_and_a_source() -> None:
+    assert [row["code"] for row in CATEGORIES if not (row["title_en"] and row["title_ru"] and row["source"])] == []
+
+
+def test_a_category_without_supporting_document_is_proved_by_age() -> None:
+    assert [row["code"] for row in CATEGORIES if not row["supporting_documents"] and not row["age_rule"]] == []
+
+
+@pytest.mark.parametrize(("code", "rule"), [("aged_65_plus", "aged 65 or over"), ("child_of_citizen", "under 16")])
+def test_age_categories_carry_their_age_rule(code: str, rule: str) -> None:
+    row = next(row for row in CATEGORIES if row["code"] == code)
+    assert str(parse_age_rule(row["age_rule"])) == rule
 
 
 # establishment_closures.csv

@@ -1,0 +1,122 @@
+"""Running a batch of workflows and measuring it: throughput, latency percentiles, CPU, memory."""
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+from rich.progress import Progress, TaskID
+
+
+@dataclass
+class Phase:
+    """The figures of one measured batch."""
+
+    name: str
+    count: int
+    wall_seconds: float
+    latencies_ms: list[float] = field(repr=False)
+    server_cpu_seconds: float
+    worker_cpu_seconds: float
+    worker_peak_rss_mb: float | None = None
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.wall_seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    def summary(self) -> dict[str, float | int | str | None]:
+        return {
+            "name": self.name,
+            "count": self.count,
+            "per_second": round(self.per_second, 2),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 1),
+            "server_cpu_ms_per_item": round(1000 * self.server_cpu_seconds / self.count, 2),
+            "worker_cpu_ms_per_item": round(1000 * self.worker_cpu_seconds / self.count, 2),
+            "worker_peak_rss_mb": self.worker_peak_rss_mb,
+        }
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system + times.children_user + times.children_system)
+
+
+def peak_rss_mb(process: psutil.Process) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    for line in Path(f"/proc/{process.pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return process.memory_info().rss / 2**20
+
+
+async def closed_loop(
+    name: str,
+    count: int,
+    in_flight: int,
+    one: Callable[[int], Awaitable[None]],
+    server: psutil.Process,
+    worker: psutil.Process,
+    progress: Progress,
+) -> Phase:
+    """Run `one(i)` for i < count with at most `in_flight` at once; measure each from call to return."""
+    gate = asyncio.Semaphore(in_flight)
+    latencies: list[float] = []
+    task: TaskID = progress.add_task(name, total=count)
+
+    async def timed(i: int) -> None:
+        async with gate:
+            started = time.perf_counter()
+            await one(i)
+            latencies.append((time.perf_counter() - started) * 1000)
+            progress.advance(task)
+
+    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
+    started = time.perf_counter()
+    await asyncio.gather(*(timed(i) for i in range(count)))
+    wall = time.perf_counter() - started
+    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+
+
+async def open_loop(
+    name: str,
+    rate: float,
+    count: int,
+    one: Callable[[int], Awaitable[None]],
+    server: psutil.Process,
+    worker: psutil.Process,
+    progress: Progress,
+) -> Phase:
+    """Start `one(i)` at a fixed arrival `rate` per second, whatever the completions do."""
+    latencies: list[float] = []
+    task = progress.add_task(f"{name} at {rate:.1f}/s", total=count)
+
+    async def timed(i: int) -> None:
+        started = time.perf_counter()
+        await one(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+        progress.advance(task)
+
+    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
+    started = time.perf_counter()
+    running = []
+    for i in range(count):
+        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        running.append(asyncio.ensure_future(timed(i)))
+    await asyncio.gather(*running)
+    wall = time.perf_counter() - started
+    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+
+
+def as_dict(phase: Phase) -> dict[str, object]:
+    """Everything, latencies included, for the results file."""
+    return {**asdict(phase), **phase.summary()}

@@ -1,0 +1,68 @@
+"""A throwaway stack for benchmarks: embedded PostgreSQL and a file-backed dev server in a temp dir."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from codec.keys import new_key_entry
+from config.settings import REPO_ROOT
+from db.migrate import migrate
+from db.pool import create_pool
+from db.reference import extend_service_window, load_reference_data
+from workers import embedded
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class BenchStack:
+    database_url: str
+    temporal_address: str
+    codec_keys: str
+    server: psutil.Process
+    root: Path
+
+    def spawn(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """A worker process of the stack, its output under the stack's folder."""
+        log = (self.root / f"{args[-1].replace('/', '_')}.log").open("ab")
+        return subprocess.Popen(
+            [sys.executable, *args], env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+@asynccontextmanager
+async def bench_stack() -> AsyncIterator[BenchStack]:
+    """Start PostgreSQL and Temporal (file-backed, as `make up` runs it) in a temp dir; stop both after."""
+    root = Path(tempfile.mkdtemp(prefix="iin-bench-"))
+    postgres: Any = embedded.start_postgres(root)
+    port = free_port()
+    temporal = embedded.start_temporal(root, port, free_port(), "default")
+    try:
+        await embedded.wait_for_port(port, temporal)
+        database_url = await embedded.ensure_database(postgres.get_uri(), "iin")
+        pool = await create_pool(database_url, min_size=1, max_size=2)
+        await migrate(pool)
+        await load_reference_data(pool, REPO_ROOT / "data")
+        await extend_service_window(pool, date.today())
+        await pool.close()
+        yield BenchStack(
+            database_url, f"127.0.0.1:{port}", new_key_entry("bench-1"), psutil.Process(temporal.pid), root
+        )
+    finally:
+        embedded.stop_process(temporal)
+        postgres.cleanup()

@@ -1,0 +1,225 @@
+"""`make bench`: the real application workflow against the ceilings of the same server, in one run.
+
+    .venv/bin/python -m bench.throughput --count 1000 --in-flight 200
+
+Prints applications per second, p50/p95/p99 submission-to-terminal latency, server and worker CPU
+per item and the worker's peak memory, for an empty workflow, five no-op activities and the real
+service (PostgreSQL and the payload codec included), then the real service open-loop at half the
+empty ceiling's rate. Writes bench/results/throughput-<time>.json and docs/performance.png.
+"""
+
+import argparse
+import asyncio
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from temporalio.client import Client
+
+from bench.ceiling import EMPTY, FIVE_ACTIVITIES
+from bench.measure import Phase, as_dict, closed_loop, open_loop, peak_rss_mb
+from bench.stack import BenchStack, bench_stack
+from codec.converter import build_data_converter
+from codec.keys import KeyRing
+from config.settings import REPO_ROOT
+from db.pool import create_pool
+from schemas.application import Application
+from schemas.enums import Certification
+from service.intake import submit
+from tests.factories import make_applicant, make_application, make_document, make_translation
+
+console = Console()
+REAL_QUEUE, CEILING_QUEUE = "bench-real", "bench-ceiling"
+
+
+def application_mix(i: int, registered: list[Application]) -> Application:
+    """About 80% certificates and the rest split over the three grounds of refusal."""
+    kind = i % 15
+    if kind == 12:
+        return make_application(
+            document=make_document(particulars_in_latin_or_cyrillic=False, issuing_state="CN"),
+            translation=make_translation(certification=Certification.NONE, certified_on=None),
+        )
+    if kind == 13:
+        return make_application(applicant=make_applicant(citizenship="KZ"))
+    if kind == 14:
+        return make_application(applicant=registered[i % len(registered)].applicant)
+    return make_application()
+
+
+async def run(count: int, in_flight: int, open_count: int) -> dict[str, object]:
+    async with bench_stack() as stack:
+        workers = _start_workers(stack)
+        try:
+            await asyncio.sleep(3)  # workers connect and poll
+            return await _measure(stack, workers, count, in_flight, open_count)
+        finally:
+            for process in workers.values():
+                process.terminate()
+                process.wait(15)
+
+
+def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
+    env = {
+        "DATABASE_URL": stack.database_url,
+        "TEMPORAL_ADDRESS": stack.temporal_address,
+        "TASK_QUEUE": REAL_QUEUE,
+        "CODEC_KEYS": stack.codec_keys,
+        "WORKER_HEALTH_PORT": "0",
+    }
+    real = stack.spawn(["-m", "workers.cli", "worker"], env)
+    ceiling = stack.spawn(["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], {})
+    return {"real": psutil.Process(real.pid), "ceiling": psutil.Process(ceiling.pid)}
+
+
+async def _measure(
+    stack: BenchStack, workers: dict[str, psutil.Process], count: int, in_flight: int, open_count: int
+) -> dict[str, object]:
+    plain = await Client.connect(stack.temporal_address)
+    sealed = await Client.connect(
+        stack.temporal_address, data_converter=build_data_converter(KeyRing.parse(stack.codec_keys))
+    )
+    pool = await create_pool(stack.database_url, min_size=4, max_size=20)
+    phases: list[Phase] = []
+    try:
+
+        def ceiling(workflow: str):  # type: ignore[no-untyped-def]
+            async def one(i: int) -> None:
+                await plain.execute_workflow(workflow, i, id=f"bench-{uuid.uuid4()}", task_queue=CEILING_QUEUE)
+
+            return one
+
+        registered = [make_application() for _ in range(20)]
+
+        async def real(i: int, mix: bool = True) -> None:
+            application = application_mix(i, registered) if mix else registered[i]
+            await (await submit(sealed, pool, application, REAL_QUEUE)).handle.result()
+
+        with Progress(console=console) as progress:
+            await closed_loop("warm-up", 20, 20, lambda i: real(i, mix=False), stack.server, workers["real"], progress)
+            for name, one, worker in (
+                ("empty workflow", ceiling(EMPTY), workers["ceiling"]),
+                ("5 no-op activities", ceiling(FIVE_ACTIVITIES), workers["ceiling"]),
+                ("IIN application", real, workers["real"]),
+            ):
+                phases.append(await closed_loop(name, count, in_flight, one, stack.server, worker, progress))
+            phases[-1].worker_peak_rss_mb = round(peak_rss_mb(workers["real"]), 1)
+            idle = await closed_loop("IIN application, idle", 50, 1, real, stack.server, workers["real"], progress)
+            phases.append(idle)
+            rate = phases[0].per_second / 2
+            phases.append(
+                await open_loop(
+                    "IIN application, open loop", rate, open_count, real, stack.server, workers["real"], progress
+                )
+            )
+    finally:
+        await pool.close()
+    return _report(phases, count, in_flight)
+
+
+def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object]:
+    empty, five, real = phases[0], phases[1], phases[2]
+    table = Table(
+        "phase",
+        "n",
+        "per s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "server CPU ms/item",
+        "worker CPU ms/item",
+        "worker peak MB",
+        title=f"closed loop: {count} items, {in_flight} in flight",
+    )
+    for phase in phases:
+        s = phase.summary()
+        table.add_row(
+            *(
+                str(s[k])
+                for k in (
+                    "name",
+                    "count",
+                    "per_second",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "server_cpu_ms_per_item",
+                    "worker_cpu_ms_per_item",
+                    "worker_peak_rss_mb",
+                )
+            )
+        )
+    console.print(table)
+    ratios = {
+        "real_to_empty": round(real.per_second / empty.per_second, 3),
+        "real_to_five_activities": round(real.per_second / five.per_second, 3),
+    }
+    console.print(
+        f"ratios: applications/s to empty ceiling {ratios['real_to_empty']},"
+        f" to 5-activity ceiling {ratios['real_to_five_activities']}"
+    )
+    return {
+        "at": datetime.now(UTC).isoformat(),
+        "machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+        "count": count,
+        "in_flight": in_flight,
+        "phases": [as_dict(p) for p in phases],
+        "ratios": ratios,
+    }
+
+
+def chart(results: dict[str, object], path: Path) -> None:
+    """Throughput and latency percentiles, real against ceilings."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    phases = results["phases"]
+    assert isinstance(phases, list)
+    names = [p["name"] for p in phases]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    left.barh(names, [p["per_second"] for p in phases], color="#3b6ea5")
+    left.set_xlabel("workflows per second")
+    left.invert_yaxis()
+    for offset, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
+        right.barh(
+            [i + offset * 0.27 for i in range(len(names))],
+            [p[key] for p in phases],
+            height=0.27,
+            label=key.removesuffix("_ms"),
+        )
+    right.set_yticks([i + 0.27 for i in range(len(names))], names)
+    right.set_xscale("log")
+    right.set_xlabel("submission to terminal, ms (log)")
+    right.invert_yaxis()
+    right.legend()
+    fig.suptitle(f"IIN service vs ceilings, {str(results['at'])[:16]} ({results['machine']})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="items per closed-loop phase")
+    parser.add_argument("--in-flight", type=int, default=200, help="items in flight at once")
+    parser.add_argument("--open-count", type=int, default=400, help="applications in the open-loop phase")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = asyncio.run(run(args.count, args.in_flight, args.open_count))
+    out = REPO_ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"throughput-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    path.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    chart(results, REPO_ROOT / "docs" / "performance.png")
+    console.print(f"results: {path}; chart: docs/performance.png; {time.perf_counter() - started:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()
