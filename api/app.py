@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import applications, documents, health, page, problems
+from api.codec import create_codec_app
 from api.context import ApiContext
 
 DESCRIPTION = """\
@@ -29,6 +30,8 @@ def create_app(context: ApiContext) -> FastAPI:
     problems.install(app)
     for module in (applications, documents, health, page):
         app.include_router(module.router)
+    if context.codec is not None:
+        app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -7,6 +7,7 @@ import asyncpg
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
+from temporalio.converter import PayloadCodec
 
 from api.problems import ProblemError
 from db.api_keys import ApiKey, authenticate
@@ -20,6 +21,8 @@ class ApiContext:
     pool: asyncpg.Pool
     task_queue: str
     public_base_url: str
+    codec: PayloadCodec | None = None  # serves /codec when the service seals its payloads
+    ui_origins: tuple[str, ...] = ()  # Web UI origins allowed to call /codec from a browser
 
 
 def get_context(request: Request) -> ApiContext:

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         default=None, description="Payload codec keys, 'id:base64key' comma-separated, the first encodes."
     )
     codec_key_file: Path | None = Field(default=None, description="A file holding codec keys in the same form.")
+    temporal_ui_origins: list[str] = Field(
+        default=["http://127.0.0.1:8233", "http://localhost:8233"],
+        description="Origins of the Temporal Web UI allowed to call the codec endpoint (JSON list).",
+    )
     worker_health_host: str = Field(default="0.0.0.0", description="Interface of the worker's /livez and /readyz.")
     worker_health_port: int = Field(default=8081, ge=0, le=65535, description="Port of the probes; 0 turns them off.")
     worker_graceful_shutdown_seconds: float = Field(

@@ -40,8 +40,15 @@ def api_command() -> None:
         where = endpoints.resolve(settings)
         client = await connect_temporal(where.temporal_address, where.temporal_namespace, settings=settings)
         pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
-        context = ApiContext(client, pool, where.task_queue, settings.public_base_url)
-        server = build_server(context, settings.api_port)
+        context = ApiContext(
+            client,
+            pool,
+            where.task_queue,
+            settings.public_base_url,
+            codec=client.data_converter.payload_codec,
+            ui_origins=tuple(settings.temporal_ui_origins),
+        )
+        server = build_server(context, settings.api_port, settings.api_host)
         try:
             serving = await start_server(server)
             console.print(

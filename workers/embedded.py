@@ -50,8 +50,13 @@ async def ensure_database(server_dsn: str, name: str) -> str:
     return urlunsplit(urlsplit(server_dsn)._replace(path=f"/{name}"))
 
 
-def start_temporal(data_dir: Path, port: int, ui_port: int, namespace: str) -> subprocess.Popen[bytes]:
-    """Start the Temporal CLI dev server, file-backed under `data_dir`, with the Web UI."""
+def start_temporal(
+    data_dir: Path, port: int, ui_port: int, namespace: str, *, ui_codec_endpoint: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the Temporal CLI dev server, file-backed under `data_dir`, with the Web UI.
+
+    With `ui_codec_endpoint`, the Web UI decodes payloads through that remote codec endpoint.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [
         venv_binary("temporal"), "server", "start-dev",
@@ -61,6 +66,8 @@ def start_temporal(data_dir: Path, port: int, ui_port: int, namespace: str) -> s
         "--log-level", "warn",
         "--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=true",
     ]  # fmt: skip
+    if ui_codec_endpoint:
+        command += ["--ui-codec-endpoint", ui_codec_endpoint]
     for key in ALL_KEYS:
         command += [
             "--search-attribute",

@@ -43,6 +43,7 @@ async def run_stack(settings: Settings) -> None:
                 settings.temporal_port,
                 settings.temporal_ui_port,
                 settings.temporal_namespace,
+                ui_codec_endpoint=f"{settings.public_base_url}/codec",
             )
             await embedded.wait_for_port(settings.temporal_port, temporal)
             temporal_address = f"127.0.0.1:{settings.temporal_port}"
@@ -86,7 +87,12 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         )
         api = build_server(
             ApiContext(
-                client=client, pool=pool, task_queue=settings.task_queue, public_base_url=settings.public_base_url
+                client=client,
+                pool=pool,
+                task_queue=settings.task_queue,
+                public_base_url=settings.public_base_url,
+                codec=client.data_converter.payload_codec,
+                ui_origins=tuple(settings.temporal_ui_origins),
             ),
             settings.api_port,
         )
