@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     )
     worker_health_host: str = Field(default="0.0.0.0", description="Interface of the worker's /livez and /readyz.")
     worker_health_port: int = Field(default=8081, ge=0, le=65535, description="Port of the probes; 0 turns them off.")
+    worker_metrics_port: int = Field(
+        default=9464, ge=0, le=65535, description="Port of the worker's Prometheus /metrics; 0 turns them off."
+    )
     worker_graceful_shutdown_seconds: float = Field(
         default=30.0, ge=0, description="On SIGTERM, how long in-flight activities may run before they are cancelled."
     )

@@ -2,6 +2,7 @@
 
 from temporalio.client import Client
 from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
 
 from codec.converter import build_data_converter
 from codec.settings import LOCAL_KEY_FILE, key_ring, local_key_ring
@@ -22,7 +23,11 @@ def data_converter(settings: Settings | None = None) -> DataConverter:
 
 
 async def connect_temporal(
-    address: str | None = None, namespace: str | None = None, *, settings: Settings | None = None
+    address: str | None = None,
+    namespace: str | None = None,
+    *,
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
 ) -> Client:
     """A client configured as every Temporal tool is (profile, TEMPORAL_* settings, API key, TLS).
 
@@ -36,4 +41,4 @@ async def connect_temporal(
         raise RuntimeError("no Temporal to connect to: set TEMPORAL_ADDRESS (or a profile), or start `make up`")
     config["target_host"] = target
     config["namespace"] = namespace or settings.temporal_namespace
-    return await Client.connect(**config, data_converter=data_converter(settings))
+    return await Client.connect(**config, data_converter=data_converter(settings), runtime=runtime)

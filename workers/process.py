@@ -19,6 +19,7 @@ from db.pool import create_pool
 from workers import endpoints
 from workers.connect import connect_temporal
 from workers.health import Health, serve_health
+from workers.metrics import report_review_queue, runtime_with_metrics
 from workers.worker import build_worker
 
 console = Console(soft_wrap=True, stderr=True)
@@ -29,8 +30,16 @@ SHUTDOWN_MARGIN_SECONDS = 2.0
 async def run_worker(settings: Settings) -> None:
     """Run until signalled; raise if the worker itself fails (the process then exits non-zero)."""
     where = endpoints.resolve(settings)
-    client = await connect_temporal(where.temporal_address, where.temporal_namespace, settings=settings)
+    runtime = (
+        runtime_with_metrics(settings.worker_health_host, settings.worker_metrics_port)
+        if settings.worker_metrics_port
+        else None
+    )
+    client = await connect_temporal(
+        where.temporal_address, where.temporal_namespace, settings=settings, runtime=runtime
+    )
     pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    reporter = asyncio.create_task(report_review_queue(pool, runtime)) if runtime is not None else None
     try:
         worker = build_worker(
             client,
@@ -60,6 +69,8 @@ async def run_worker(settings: Settings) -> None:
                 probes.close()
                 await probes.wait_closed()
     finally:
+        if reporter is not None:
+            reporter.cancel()
         await pool.close()
     console.print("worker stopped")
 

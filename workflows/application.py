@@ -120,6 +120,9 @@ class IINApplicationWorkflow:
                 await self._breach_recording  # a breach noticed must reach the projection
         # An update accepted at the last moment still answers its caller before the run ends.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.metric_meter().create_counter(
+            "iin_applications_completed", "Applications that reached a terminal state, by outcome"
+        ).add(1, {"outcome": self._status.state.value, "establishment": data.establishment.id})
         return self._status
 
     @workflow.update(name=REVIEW_UPDATE)
@@ -288,6 +291,9 @@ class IINApplicationWorkflow:
         self._status.breached = True
         self._status.breached_at = workflow.now()
         self._index()
+        workflow.metric_meter().create_counter(
+            "iin_deadline_breaches", "Applications still open at their deadline"
+        ).add(1, {"establishment": self._data.establishment.id})
         notice = BreachNotice(
             application_id=self._data.application.application_id,
             due_at=self._data.deadline.due_at,

@@ -1,0 +1,55 @@
+"""The worker's Prometheus metrics: the SDK's own, outcomes, breaches and the review queue."""
+
+import asyncio
+import contextlib
+import socket
+import uuid
+
+import asyncpg
+import httpx
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from service.intake import submit
+from tests.factories import make_applicant, make_application
+from tests.helpers import eventually
+from workers.metrics import REVIEW_QUEUE, report_review_queue, runtime_with_metrics
+from workers.worker import build_worker
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def scrape(port: int) -> str:
+    async with httpx.AsyncClient() as http:
+        return (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+
+
+async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
+    dev_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    port = free_port()
+    runtime = runtime_with_metrics("127.0.0.1", port)
+    client = await Client.connect(
+        dev_env.client.service_client.config.target_host, data_converter=pydantic_data_converter, runtime=runtime
+    )
+    queue = f"iin-test-{uuid.uuid4()}"
+    async with build_worker(client, pool, queue):
+        await (await submit(client, pool, make_application(), queue)).handle.result()
+        await (
+            await submit(client, pool, make_application(applicant=make_applicant(citizenship="KZ")), queue)
+        ).handle.result()
+        reporter = asyncio.create_task(report_review_queue(pool, runtime, every=0.1))
+        text = await eventually(lambda: scrape(port), lambda t: REVIEW_QUEUE in t and "iin_applications_completed" in t)
+        reporter.cancel()
+
+    completed = [line for line in text.splitlines() if line.startswith("iin_applications_completed{")]
+    assert any('outcome="certificate_issued"' in line for line in completed)
+    assert any('outcome="rejected"' in line for line in completed)
+    assert "temporal_workflow_completed" in text
+    assert f"{REVIEW_QUEUE}{{" in text or f"{REVIEW_QUEUE} " in text
