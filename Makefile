@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint typecheck unit sample clean compose-check bench-duplicates
+.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: lint typecheck unit ## ruff, mypy and the whole test suite (what CI runs)
 
 compose-check: $(STAMP) ## Check docker-compose.yml and the Dockerfile without Docker (schema, Compose's loader)
 	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_dockerfile.py
+
+bench: $(STAMP) ## Throughput and latency of the real service beside its ceilings (bench/results/, docs/performance.png)
+	$(BIN)/python -m bench.throughput
 
 bench-duplicates: $(STAMP) ## Precision, recall and latency of the duplicate check at 1,000,000 people (minutes)
 	$(BIN)/python -m bench.duplicates --people 1000000
