@@ -59,6 +59,32 @@ def peak_rss_mb(process: psutil.Process) -> float:
     return process.memory_info().rss / 2**20
 
 
+async def _measured(
+    name: str,
+    count: int,
+    started_items: Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]],
+    one: Callable[[int], Awaitable[None]],
+    server: psutil.Process,
+    worker: psutil.Process,
+    progress: Progress,
+) -> Phase:
+    """Time each `one(i)` from call to return while `started_items` drives them; CPU taken around it all."""
+    latencies: list[float] = []
+    task: TaskID = progress.add_task(name, total=count)
+
+    async def timed(i: int) -> None:
+        started = time.perf_counter()
+        await one(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+        progress.advance(task)
+
+    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
+    started = time.perf_counter()
+    await started_items(timed)
+    wall = time.perf_counter() - started
+    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+
+
 async def closed_loop(
     name: str,
     count: int,
@@ -68,23 +94,17 @@ async def closed_loop(
     worker: psutil.Process,
     progress: Progress,
 ) -> Phase:
-    """Run `one(i)` for i < count with at most `in_flight` at once; measure each from call to return."""
+    """Run `one(i)` for i < count with at most `in_flight` at once."""
     gate = asyncio.Semaphore(in_flight)
-    latencies: list[float] = []
-    task: TaskID = progress.add_task(name, total=count)
 
-    async def timed(i: int) -> None:
-        async with gate:
-            started = time.perf_counter()
-            await one(i)
-            latencies.append((time.perf_counter() - started) * 1000)
-            progress.advance(task)
+    async def drive(timed: Callable[[int], Awaitable[None]]) -> None:
+        async def gated(i: int) -> None:
+            async with gate:
+                await timed(i)
 
-    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
-    started = time.perf_counter()
-    await asyncio.gather(*(timed(i) for i in range(count)))
-    wall = time.perf_counter() - started
-    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+        await asyncio.gather(*(gated(i) for i in range(count)))
+
+    return await _measured(name, count, drive, one, server, worker, progress)
 
 
 async def open_loop(
@@ -97,24 +117,16 @@ async def open_loop(
     progress: Progress,
 ) -> Phase:
     """Start `one(i)` at a fixed arrival `rate` per second, whatever the completions do."""
-    latencies: list[float] = []
-    task = progress.add_task(f"{name} at {rate:.1f}/s", total=count)
 
-    async def timed(i: int) -> None:
+    async def drive(timed: Callable[[int], Awaitable[None]]) -> None:
         started = time.perf_counter()
-        await one(i)
-        latencies.append((time.perf_counter() - started) * 1000)
-        progress.advance(task)
+        running = []
+        for i in range(count):
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            running.append(asyncio.ensure_future(timed(i)))
+        await asyncio.gather(*running)
 
-    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
-    started = time.perf_counter()
-    running = []
-    for i in range(count):
-        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
-        running.append(asyncio.ensure_future(timed(i)))
-    await asyncio.gather(*running)
-    wall = time.perf_counter() - started
-    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+    return await _measured(f"{name} at {rate:.1f}/s", count, drive, one, server, worker, progress)
 
 
 def as_dict(phase: Phase) -> dict[str, object]:

@@ -34,7 +34,7 @@ from schemas.enums import Certification
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
 
-console = Console()
+console = Console(width=160)
 REAL_QUEUE, CEILING_QUEUE = "bench-real", "bench-ceiling"
 
 
