@@ -72,6 +72,7 @@ def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
         "TASK_QUEUE": REAL_QUEUE,
         "CODEC_KEYS": stack.codec_keys,
         "WORKER_HEALTH_PORT": "0",
+        "WORKER_METRICS_PORT": "0",
     }
     real = stack.spawn(["-m", "workers.cli", "worker"], env)
     ceiling = stack.spawn(["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], {})

@@ -72,6 +72,7 @@ def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: 
         "DATA_DIR": str(workdir),
         "WORKER_HEALTH_HOST": "127.0.0.1",
         "WORKER_HEALTH_PORT": str(port),
+        "WORKER_METRICS_PORT": "0",  # no fixed port: several workers run on this machine at once
         "WORKER_GRACEFUL_SHUTDOWN_SECONDS": str(GRACE_SECONDS),
     }
     with log.open("wb") as out:
