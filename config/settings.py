@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     temporal_profile: str | None = Field(default=None, description="Profile of the Temporal config file to use.")
     temporal_config_file: Path | None = Field(default=None, description="Temporal config file (TOML).")
     temporal_namespace_retention_days: int = Field(
-        default=30, ge=0, description="Retention `iin register-search-attributes` sets; 0 leaves the namespace alone."
+        default=30, ge=0, description="Retention `iin prepare-namespace` sets; 0 leaves the namespace alone."
     )
     task_queue: str = "iin-applications"
     data_dir: Path = REPO_ROOT / ".data"

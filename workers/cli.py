@@ -20,6 +20,8 @@ from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
 from workers.cli_api import ApiKeyOption, api_command, explain, fetch_status, keys_app, submit_and_follow
+from workers.cli_archive import app as archive_app
+from workers.cli_archive import ensure_sweep_schedule
 from workers.cli_audit import audit_app
 from workers.cli_periods import app as periods_app
 from workers.cli_registry import app as invalid_documents_app
@@ -31,6 +33,7 @@ from workers.stack import run_stack
 
 app = typer.Typer(help="IIN for foreigners through foreign establishments: the service's command line.")
 app.add_typer(audit_app)  # replay, export, audit: top-level commands
+app.add_typer(archive_app, name="archive")
 app.add_typer(periods_app, name="periods")
 app.add_typer(invalid_documents_app, name="invalid-documents")
 app.add_typer(keys_app, name="keys")
@@ -50,9 +53,9 @@ def worker() -> None:
     asyncio.run(run_worker(get_settings()))
 
 
-@app.command("register-search-attributes")
-def register_search_attributes_command() -> None:
-    """Prepare the namespace: set its retention (TEMPORAL_NAMESPACE_RETENTION_DAYS), add the search attributes."""
+@app.command("prepare-namespace")
+def prepare_namespace_command() -> None:
+    """Prepare the namespace: its retention, the search attributes, the archive's sweep schedule (idempotent)."""
 
     async def main() -> None:
         settings = get_settings()
@@ -63,7 +66,11 @@ def register_search_attributes_command() -> None:
         )
         retention = f"retention {days} days {change}" if change else "retention left as it is"
         added_names = ", ".join(added) or "none"
-        console.print(f"namespace {settings.temporal_namespace}: {retention}; search attributes added: {added_names}")
+        schedule = await ensure_sweep_schedule(client, settings.task_queue)
+        console.print(
+            f"namespace {settings.temporal_namespace}: {retention}; search attributes added: {added_names};"
+            f" archive sweep schedule {schedule}"
+        )
 
     asyncio.run(main())
 

@@ -12,6 +12,7 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from workers.cli_archive import SCHEDULE_ID
 from workers.registration import ensure_namespace
 from workflows.search_attributes import ALL_KEYS
 
@@ -55,7 +56,7 @@ async def test_the_command_prepares_a_new_namespace_for_the_service(client: Clie
 
     done = await asyncio.to_thread(
         subprocess.run,
-        [IIN, "register-search-attributes"],
+        [IIN, "prepare-namespace"],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -67,3 +68,5 @@ async def test_the_command_prepares_a_new_namespace_for_the_service(client: Clie
     listed = await client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace=namespace))
     assert {key.name for key in ALL_KEYS} <= set(listed.custom_attributes)
     assert await _retention(client, namespace) == timedelta(days=7)
+    in_namespace = Client(client.service_client, namespace=namespace)
+    assert (await in_namespace.get_schedule_handle(SCHEDULE_ID).describe()).id == SCHEDULE_ID
