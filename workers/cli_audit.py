@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -10,17 +12,31 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.converter import DataConverter
+from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import get_settings
+from db import archive
+from db.pool import create_pool
 from schemas.contract import workflow_id
 from workers import endpoints
 from workers.connect import connect_temporal, data_converter
-from workers.replay import ReplayOutcome, from_files, from_memory, from_query, history_file, replay
+from workers.replay import (
+    ReplayOutcome,
+    archived_history,
+    from_archive,
+    from_files,
+    from_memory,
+    from_query,
+    history_file,
+    replay,
+)
 from workers.timeline import timeline
 
 console = Console(soft_wrap=True)
+# Where a history came from goes to stderr: stdout is the same from Temporal and from the archive.
+notes = Console(soft_wrap=True, stderr=True)
 audit_app = typer.Typer(help="Replay and audit application histories.")
 
 
@@ -29,24 +45,73 @@ async def _client() -> Client:
     return await connect_temporal(where.temporal_address, where.temporal_namespace)
 
 
+def _database_url() -> str:
+    settings = get_settings()
+    return settings.database_url or endpoints.resolve(settings).database_url
+
+
+async def _archived_between(since: datetime, until: datetime | None) -> AsyncIterator[WorkflowHistory]:
+    pool = await create_pool(_database_url(), min_size=1, max_size=1)
+    try:
+        async for history in from_archive(archive.closed_between(pool, since, until)):
+            yield history
+    finally:
+        await pool.close()
+
+
+async def _history(client: Client, application_id: UUID) -> WorkflowHistory:
+    """From Temporal while it keeps the history; from the archive after (checked against its digest)."""
+    try:
+        return await client.get_workflow_handle(workflow_id(application_id)).fetch_history()
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+    pool = await create_pool(_database_url(), min_size=1, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            row = await archive.find(conn, application_id)
+    finally:
+        await pool.close()
+    if row is None:
+        notes.print(f"[red]{application_id}: neither Temporal nor the archive has its history[/red]")
+        raise typer.Exit(2)
+    if not row.history_intact:
+        notes.print(f"[red]archive row {row.seq} ({application_id}): history differs from its SHA-256[/red]")
+        raise typer.Exit(1)
+    notes.print(f"history from the archive: seq {row.seq}, sha256 {row.history_sha256}")
+    return archived_history(row)
+
+
 def _converter() -> DataConverter:
     """The converter of every worker: exported histories replay without a server."""
     return data_converter(get_settings())
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @audit_app.command("replay")
 def replay_command(
     files: Annotated[list[Path] | None, typer.Argument(help="Exported history files (or directories of them).")] = None,
     query: Annotated[str | None, typer.Option(help="A visibility query selecting workflows to replay.")] = None,
+    from_the_archive: Annotated[
+        bool, typer.Option("--archive", help="Replay archived histories of applications closed since --since.")
+    ] = False,
+    since: Annotated[datetime | None, typer.Option(help="With --archive: closed at or after (UTC).")] = None,
+    until: Annotated[datetime | None, typer.Option(help="With --archive: closed before (UTC).")] = None,
 ) -> None:
     """Replay histories against the current workflow code; exit 1 naming any that do not replay."""
     paths = [p for f in files or [] for p in (sorted(f.glob("*.json")) if f.is_dir() else [f])]
-    if not paths and query is None:
-        console.print("[red]give history files or --query[/red]")
+    if from_the_archive != (since is not None) or (not paths and query is None and not from_the_archive):
+        console.print("[red]give history files, --query, or --archive with --since[/red]")
         raise typer.Exit(2)
 
     async def main() -> list[ReplayOutcome]:
-        histories = from_files(paths) if paths else from_query(await _client(), query or "")
+        if since is not None:
+            histories = _archived_between(_utc(since), _utc(until) if until else None)
+        else:
+            histories = from_files(paths) if paths else from_query(await _client(), query or "")
         with Progress(console=console) as progress:
             task = progress.add_task("replaying", total=len(paths) or None)
 
@@ -88,11 +153,14 @@ def audit_command(
     application_id: UUID,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Print an application's decision timeline, decoded, and confirm it replays on the current code."""
+    """Print an application's decision timeline, decoded, and confirm it replays on the current code.
+
+    The history comes from Temporal while it keeps it, then from the archive.
+    """
 
     async def main() -> tuple[list[dict[str, object]], list[ReplayOutcome]]:
         client = await _client()
-        history = await client.get_workflow_handle(workflow_id(application_id)).fetch_history()
+        history = await _history(client, application_id)
         entries = await timeline(history, client.data_converter)
         outcomes = await replay(from_memory([history]), client.data_converter)
         return [e.model_dump(mode="json") for e in entries], outcomes

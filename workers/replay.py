@@ -9,6 +9,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
+from db.archive import ArchivedHistory
 from workers.worker import WORKFLOW_RUNNER
 from workflows.application import IINApplicationWorkflow
 
@@ -77,3 +78,14 @@ async def from_query(client: Client, query: str) -> AsyncIterator[WorkflowHistor
     """Histories of the workflows a visibility query selects."""
     async for history in client.list_workflows(query).map_histories():
         yield history
+
+
+def archived_history(row: ArchivedHistory) -> WorkflowHistory:
+    """The history an archive row holds, as fetched from Temporal when it was archived."""
+    return WorkflowHistory.from_json(row.workflow_id, row.history.decode())
+
+
+async def from_archive(rows: AsyncIterator[ArchivedHistory]) -> AsyncIterator[WorkflowHistory]:
+    """Histories read from the archive (db/archive.py)."""
+    async for row in rows:
+        yield archived_history(row)

@@ -3,7 +3,7 @@
 import asyncio
 import signal
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -16,9 +16,10 @@ from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import extend_service_window, load_reference_data
 from workers import embedded, endpoints
+from workers.cli_archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
 from workers.connect import connect_temporal
 from workers.local_key import renew_local_key
-from workers.registration import register_search_attributes
+from workers.registration import prepare_namespace
 from workers.worker import build_worker
 
 console = Console(soft_wrap=True)
@@ -62,7 +63,9 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
     if key_ring(settings) is None:
         local_key_ring(settings.data_dir)  # payloads are sealed locally too, with a key of the stack's own
     client = await connect_temporal(temporal_address, settings.temporal_namespace, settings=settings)
-    await register_search_attributes(client, settings.temporal_namespace)
+    days = settings.temporal_namespace_retention_days
+    # Retention set explicitly, as in production: closed histories leave Temporal after it (docs/auditing.md).
+    await prepare_namespace(client, settings.temporal_namespace, timedelta(days=days) if days else None)
     pool = await create_pool(database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
     try:
         applied = await migrate(pool)
@@ -97,6 +100,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             settings.api_port,
         )
         key_file = await renew_local_key(pool, settings)
+        await ensure_sweep_schedule(client, settings.task_queue)
         api_serving = await start_server(api)  # fails here, before "up" is printed, if the port is taken
         console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
         console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
@@ -114,6 +118,11 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             console.print(f"  Temporal UI:  {ui}")
         console.print(f"  PostgreSQL:   {database_url}")
         console.print(f"  worker:       task queue {settings.task_queue}")
+        retention = f"{days} days" if days else "left as it is"
+        console.print(
+            f"  archive:      swept every {SWEEP_EVERY.total_seconds() / 60:g} min (schedule {SCHEDULE_ID});"
+            f" Temporal retention {retention}"
+        )
         console.print(
             f"  API:          http://127.0.0.1:{settings.api_port}   docs: http://127.0.0.1:{settings.api_port}/docs"
         )

@@ -10,7 +10,9 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
+from activities.archive import ArchiveActivities
 from workflows.application import IINApplicationWorkflow
+from workflows.archive_sweep import ArchiveSweepWorkflow
 
 # pycountry (behind the CountryAlpha2 fields) reads its database from disk on first use, and the
 # sandbox forbids file access: load it here, outside, and let workflows share that module.
@@ -29,13 +31,13 @@ def build_worker(
     max_concurrent_workflow_tasks: int = 100,
     graceful_shutdown_timeout: timedelta = timedelta(),
 ) -> Worker:
-    """A worker for the application workflow; every activity shares `pool`."""
+    """A worker for the application workflow and the archive sweep; every activity shares `pool`."""
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[IINApplicationWorkflow],
+        workflows=[IINApplicationWorkflow, ArchiveSweepWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
-        activities=build_activities(pool),
+        activities=[*build_activities(pool), ArchiveActivities(pool).archive_ended_applications],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_local_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
