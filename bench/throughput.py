@@ -11,6 +11,8 @@ empty ceiling's rate. Writes bench/results/throughput-<time>.json and docs/perfo
 import argparse
 import asyncio
 import json
+import signal
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -212,6 +214,8 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=200, help="items in flight at once")
     parser.add_argument("--open-count", type=int, default=400, help="applications in the open-loop phase")
     args = parser.parse_args()
+    # A terminated run (a timeout, Ctrl-C elsewhere) still stops the servers and workers it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     results = asyncio.run(run(args.count, args.in_flight, args.open_count))
     out = REPO_ROOT / "bench" / "results"
