@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates
+.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ unit: $(STAMP) ## pytest only
 
 test: lint typecheck unit ## ruff, mypy and the whole test suite (what CI runs)
 
+faults: $(STAMP) ## Only the fault tests (part of unit): worker killed, PostgreSQL/Temporal restarted, races
+	$(BIN)/pytest -m faults -s tests/faults
+
 compose-check: $(STAMP) ## Check docker-compose.yml and the Dockerfile without Docker (schema, Compose's loader)
 	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_dockerfile.py
 
@@ -42,6 +45,9 @@ bench: $(STAMP) ## Throughput and latency of the real service beside its ceiling
 
 bench-duplicates: $(STAMP) ## Precision, recall and latency of the duplicate check at 1,000,000 people (minutes)
 	$(BIN)/python -m bench.duplicates --people 1000000
+
+bench-archive: $(STAMP) ## Archive size per application and the time to verify 10,000 archived applications
+	$(BIN)/python -m bench.archive --applications 10000
 
 clean: ## Remove the venv and the local stack's data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

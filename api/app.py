@@ -8,6 +8,7 @@ from fastapi.openapi.utils import get_openapi
 from api import applications, documents, health, page, problems
 from api.codec import create_codec_app
 from api.context import ApiContext
+from api.limits import BodyGuard
 
 DESCRIPTION = """\
 Start and follow applications for an IIN filed at Kazakhstan's foreign establishments.
@@ -28,6 +29,7 @@ def create_app(context: ApiContext) -> FastAPI:
     )
     app.state.context = context
     problems.install(app)
+    app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
     for module in (applications, documents, health, page):
         app.include_router(module.router)
     if context.codec is not None:

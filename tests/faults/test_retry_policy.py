@@ -1,0 +1,73 @@
+"""How steps meet errors: what the database cannot do now is retried with backoff; what no retry can fix is not."""
+
+import ast
+from datetime import date
+
+import asyncpg
+import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.iin import IinActivities
+from config.settings import REPO_ROOT
+from rules.iin import century_sex_digit
+from schemas.enums import Sex
+from service.intake import resolve
+from tests.factories import make_applicant, make_application
+from workflows.application import STEP_RETRY
+
+# Raised by activities as non-retryable, each for a condition no retry can change.
+NON_RETRYABLE = {"SerialsExhausted"}
+# A birth date no factory draws (they draw 1950-1999), so filling its serials disturbs no other test.
+FULL_DAY = date(1901, 2, 3)
+
+
+def test_steps_retry_without_end_and_with_backoff() -> None:
+    # An outage of any length delays an application and never fails it: no attempt limit, growing waits.
+    assert STEP_RETRY.maximum_attempts == 0
+    assert STEP_RETRY.backoff_coefficient > 1
+    assert not STEP_RETRY.non_retryable_error_types
+
+
+def test_activities_raise_only_the_known_non_retryable_errors() -> None:
+    raised = set()
+    for path in (REPO_ROOT / "activities").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ApplicationError":
+                keywords = {k.arg: k.value for k in node.keywords}
+                marked = keywords.get("non_retryable")
+                assert isinstance(marked, ast.Constant) and marked.value is True, f"{path}: retryable ApplicationError"
+                error_type = keywords["type"]
+                assert isinstance(error_type, ast.Constant)
+                raised.add(error_type.value)
+
+    assert raised == NON_RETRYABLE
+
+
+def test_no_step_swallows_a_database_outage() -> None:
+    # Connection errors must reach Temporal, which retries the step; a handler here would end it instead.
+    outage_errors = {"OSError", "ConnectionError", "PostgresConnectionError", "InterfaceError", "PostgresError"}
+    for package in ("activities", "db"):
+        for path in (REPO_ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                    names = {getattr(n, "attr", getattr(n, "id", None)) for n in ast.walk(node.type)}
+                    assert not names & outage_errors, f"{path}:{node.lineno} catches {names & outage_errors}"
+                    assert "Exception" not in names, f"{path}:{node.lineno} catches every exception"
+
+
+async def test_exhausted_serials_fail_the_step_as_non_retryable(pool: asyncpg.Pool) -> None:
+    application = make_application(applicant=make_applicant(birth_date=FULL_DAY, sex=Sex.FEMALE))
+    prefix = f"{FULL_DAY:%y%m%d}{century_sex_digit(FULL_DAY, Sex.FEMALE)}"
+    data = await resolve(pool, application)
+    await pool.execute(
+        "INSERT INTO iin_serials (prefix, next_serial) VALUES ($1, 10000) "
+        "ON CONFLICT (prefix) DO UPDATE SET next_serial = 10000",
+        prefix,
+    )
+
+    with pytest.raises(ApplicationError) as raised:
+        await ActivityEnvironment().run(IinActivities(pool).form_iin, data)
+
+    assert (raised.value.type, raised.value.non_retryable) == ("SerialsExhausted", True)
+    assert await pool.fetchval("SELECT count(*) FROM people WHERE application_id = $1", application.application_id) == 0
