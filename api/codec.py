@@ -21,7 +21,8 @@ from db.api_keys import authenticate
 
 COOKIE = "iin_codec_key"
 _LOGIN_PAGE = """<!doctype html><meta name=viewport content="width=device-width">
-<title>Codec sign-in</title><form method=post action=session style="font:16px sans-serif;max-width:30em;margin:2em auto">
+<title>Codec sign-in</title>
+<form method=post action=session style="font:16px sans-serif;max-width:30em;margin:2em auto">
 <p>Operator API key, to let this browser's Temporal Web UI decode payloads:</p>
 <input name=key type=password autocomplete=off style="width:100%" required> <button>Sign in</button></form>"""
 

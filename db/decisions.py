@@ -19,6 +19,12 @@ from schemas.decisions import Step
 
 M = TypeVar("M", bound=BaseModel)
 
+RECORD_DECISION = """
+    WITH decision AS (
+        INSERT INTO decisions (application_id, step, result, decided_at) VALUES ($1, $2, $3, $4)
+    )
+    INSERT INTO audit_events (application_id, step, at, detail) VALUES ($1, $2, $4, $3)"""
+
 
 async def decide_once(
     pool: asyncpg.Pool,
@@ -41,20 +47,8 @@ async def decide_once(
         result = await decide(conn)
         payload = result.model_dump(mode="json")
         at = decided_at(result)
-        await conn.execute(
-            "INSERT INTO decisions (application_id, step, result, decided_at) VALUES ($1, $2, $3, $4)",
-            application_id,
-            step.value,
-            payload,
-            at,
-        )
-        await conn.execute(
-            "INSERT INTO audit_events (application_id, step, at, detail) VALUES ($1, $2, $3, $4)",
-            application_id,
-            step.value,
-            at,
-            payload,
-        )
+        # Decision and audit event in one statement: one round trip, the payload encoded once.
+        await conn.execute(RECORD_DECISION, application_id, step.value, payload, at)
         return result
 
 

@@ -97,5 +97,5 @@ def render_certificate(content: CertificateContent, verification_url: str) -> by
     field(pdf, NUMBER, content.number)
     pdf.ln(2)
     qr_code(pdf, verification_url, VERIFY)
-    paragraph(pdf, ELECTRONIC.joined(), size=8)
+    paragraph(pdf, ELECTRONIC.joined(), size=8, fixed=True)
     return to_bytes(pdf)

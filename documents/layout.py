@@ -4,14 +4,16 @@ The font is Source Sans Pro from the `font-source-sans-pro` wheel: it covers the
 (Ә Ғ Қ Ң Ө Ұ Ү Һ І) and comes with `pip install`, so a fresh machine renders the same PDF.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 import font_source_sans_pro
 import segno
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
+from PIL import Image
+
+from documents.fonts import CachedFontsOutput, add_font
 
 FONT = "SourceSans"
 _FONT_FILES: dict[str, str] = font_source_sans_pro.font_files_ttf
@@ -36,8 +38,8 @@ def new_page(title: Label, subtitle: Label, created_at: datetime) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(created_at)  # fixed, so that rendering twice gives the same bytes
     pdf.set_producer("iin-foreigners")
-    pdf.add_font(FONT, "", _FONT_FILES["SourceSansPro"])
-    pdf.add_font(FONT, "B", _FONT_FILES["SourceSansProBold"])
+    add_font(pdf, FONT, "", _FONT_FILES["SourceSansPro"])
+    add_font(pdf, FONT, "B", _FONT_FILES["SourceSansProBold"])
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
@@ -48,7 +50,7 @@ def new_page(title: Label, subtitle: Label, created_at: datetime) -> FPDF:
     for line in (title.kk, title.ru, title.en):
         pdf.cell(0, 8, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 5, subtitle.joined(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, 5, subtitle.joined(), align="C", fixed=True)
     pdf.ln(6)
     return pdf
 
@@ -60,31 +62,71 @@ def field(pdf: FPDF, label: Label, value: str) -> None:
     pdf.cell(0, 4, label.joined(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 7, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, 7, value or "—")
     pdf.ln(2)
 
 
-def paragraph(pdf: FPDF, text: str, *, size: int = 10, bold: bool = False) -> None:
-    """A wrapped paragraph."""
+def paragraph(pdf: FPDF, text: str, *, size: int = 10, bold: bool = False, fixed: bool = False) -> None:
+    """A wrapped paragraph; `fixed` for a text of the layout itself, whose line breaks are kept."""
     pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, size * 0.5, text, fixed=fixed)
+
+
+# Line breaks of the layout's own texts, by font, size, width and text: a few dozen in all.
+_LINE_BREAKS: dict[tuple[str, float, float, str], tuple[str, ...]] = {}
+
+
+def text_block(
+    pdf: FPDF, h: float, text: str, *, align: str = "L", new_x: XPos = XPos.LMARGIN, fixed: bool = False
+) -> None:
+    """What `pdf.multi_cell(0, h, text, align=align, new_x=new_x, new_y=NEXT)` writes, the same bytes, faster.
+
+    fpdf2's line breaking measures the line again for every character; here a text that clearly fits
+    is one line without breaking, and the breaks of a `fixed` text are found once per process.
+    """
+    width = pdf.w - pdf.r_margin - pdf.get_x()
+    key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, width, text)
+    lines = _LINE_BREAKS.get(key)
+    if lines is None:
+        fits = pdf.get_string_width(text) < width - 2 * pdf.c_margin - 1  # 1 mm short of any doubt
+        if fits and text == text.strip() and not {"\n", "\u00ad"} & set(text):  # no break, no soft hyphen
+            lines = (text,)
+        else:
+            broken = pdf.multi_cell(0, h, text, align=align, dry_run=True, output=MethodReturnValue.LINES)
+            assert isinstance(broken, list)
+            lines = tuple(broken)
+        if fixed:
+            _LINE_BREAKS[key] = lines
+    for line in lines:
+        pdf.cell(0, h, line, align=align, new_x=new_x, new_y=YPos.NEXT)
 
 
 def qr_code(pdf: FPDF, url: str, caption: Label, *, size_mm: float = 40) -> None:
     """The QR code of `url`, at the left margin, with its caption and the address in clear beside it."""
-    image = io.BytesIO()
-    segno.make(url, error="m").save(image, kind="png", scale=8, border=4)
-    image.seek(0)
+    image = qr_image(url)
     top = pdf.get_y()
     pdf.image(image, x=pdf.l_margin, y=top, w=size_mm, h=size_mm)
     pdf.set_xy(pdf.l_margin + size_mm + 6, top + 8)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 5, caption.joined(), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    text_block(pdf, 5, caption.joined(), new_x=XPos.LEFT, fixed=True)
     pdf.set_font(FONT, "", 8)
-    pdf.multi_cell(0, 5, url, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, 5, url)
     pdf.set_y(top + size_mm + 4)
+
+
+def qr_image(url: str, *, scale: int = 8, border: int = 4) -> Image.Image:
+    """The QR code of `url` as a black-and-white image, `scale` pixels a module, a quiet zone of `border` modules.
+
+    Drawn with Pillow from segno's matrix: the pixels segno's PNG writer gives, without its pure-Python
+    PNG encoding and fpdf2 decoding it again.
+    """
+    code = segno.make(url, error="m")
+    modules = int(code.symbol_size(border=border)[0])
+    image = Image.new("1", (modules, modules))
+    image.putdata([1 - dark for row in code.matrix_iter(border=border) for dark in row])
+    return image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
 
 
 def to_bytes(pdf: FPDF) -> bytes:
     """The finished document."""
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=CachedFontsOutput))

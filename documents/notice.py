@@ -85,16 +85,16 @@ def render_notice(content: NoticeContent) -> bytes:
     field(pdf, CITIZENSHIP, country_name(content.citizenship))
     field(pdf, ESTABLISHMENT, establishment_line(content.establishment))
     field(pdf, DECIDED_ON, content.decided_on.strftime("%d.%m.%Y"))
-    paragraph(pdf, REASONS.joined(), size=12, bold=True)
+    paragraph(pdf, REASONS.joined(), size=12, bold=True, fixed=True)
     for index, reason in enumerate(content.reasons, start=1):
         ground = GROUNDS[reason]
         pdf.ln(2)
-        paragraph(pdf, f"{index}. [{reason.value}] ({ORDER.joined()})", size=10, bold=True)
+        paragraph(pdf, f"{index}. [{reason.value}] ({ORDER.joined()})", size=10, bold=True, fixed=True)
         for text in (ground.kk, ground.ru, ground.en):
-            paragraph(pdf, text)
+            paragraph(pdf, text, fixed=True)
         findings = [f for f in content.findings if f.reason is reason]
         if findings:
-            paragraph(pdf, FINDINGS.joined() + ":", size=9, bold=True)
+            paragraph(pdf, FINDINGS.joined() + ":", size=9, bold=True, fixed=True)
             for finding in findings:
                 paragraph(pdf, f"• {finding.code} — {finding.field}: {finding.message}", size=9)
     return to_bytes(pdf)
