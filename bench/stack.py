@@ -1,12 +1,11 @@
 """A throwaway stack for benchmarks: embedded PostgreSQL and a file-backed dev server in a temp dir."""
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,13 +19,7 @@ from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import extend_service_window, load_reference_data
 from workers import embedded
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from workers.embedded import free_port
 
 
 @dataclass

@@ -8,7 +8,7 @@ T = TypeVar("T")
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, within: float = 10.0, every: float = 0.1
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, within: float = 15.0, every: float = 0.05
 ) -> T:
     """Call `probe` until `accept` holds for its result; fail with the last result after `within` seconds."""
     loop = asyncio.get_running_loop()

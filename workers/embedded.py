@@ -78,6 +78,14 @@ def start_temporal(
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for servers started beside tests)."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 async def wait_for_port(port: int, process: subprocess.Popen[bytes], within: float = 30.0) -> None:
     """Wait until something listens on 127.0.0.1:`port`, failing early if `process` died."""
     deadline = time.monotonic() + within

@@ -4,9 +4,8 @@ The app is built around them (no mocks) and called in-process through httpx's AS
 that need a real socket (schemathesis, the browser) use `live_api`, a uvicorn server on a free port.
 """
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,6 +23,7 @@ from config.settings import get_settings
 from db.api_keys import create_key
 from schemas.application import Application
 from schemas.status import ApplicationStatus
+from tests.helpers import eventually
 
 T = TypeVar("T")
 ANKARA = "emb-tr-ankara"
@@ -93,19 +93,6 @@ async def live_api(api_context: ApiContext) -> AsyncIterator[str]:
 def idle_queue() -> str:
     """A task queue no worker polls: applications started there wait at `submitted`."""
     return f"iin-idle-{uuid.uuid4()}"
-
-
-async def eventually(probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 15.0) -> T:
-    """Poll `probe` until `accept` holds; fail with the last value after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        value = await probe()
-        if accept(value):
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"not accepted within {within} s; last value: {value!r}")
-        await asyncio.sleep(0.05)
 
 
 async def submit(http: httpx.AsyncClient, application: Application, token: str) -> httpx.Response:

@@ -3,13 +3,12 @@
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from temporalio.client import Client
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_applicant, make_application
+from workers.embedded import free_port
 from workers.process import SHUTDOWN_MARGIN_SECONDS
 
 GRACE_SECONDS = 3.0
@@ -50,17 +50,10 @@ class WorkerProcess:
         raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
 
 
-def _free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: Path) -> Iterator[WorkerProcess]:
     """`iin worker` as operators run it, configured by its environment only."""
-    port = _free_port()
+    port = free_port()
     log = workdir / f"worker-{port}.log"
     env = {
         **os.environ,  # PATH and the like; everything the worker reads is set below

@@ -8,14 +8,13 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, closing, contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +36,7 @@ from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.conftest import with_database
-from workers.embedded import start_temporal, stop_process, wait_for_port
+from workers.embedded import free_port, start_temporal, stop_process, wait_for_port
 
 IIN = str(Path(sys.executable).with_name("iin"))
 TERMINAL = [state.value for state in ApplicationState if state.is_terminal]
@@ -48,14 +47,6 @@ WORKER_ENVIRONMENT = {
     "MAX_CONCURRENT_WORKFLOW_TASKS": "100",
     "WORKER_GRACEFUL_SHUTDOWN_SECONDS": "3",
 }
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -3,16 +3,13 @@
 A state is a party on a day inside its dates (both ends included); the data say who and when.
 """
 
-import csv
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from rules.conventions import EXEMPTING_CONVENTIONS, Membership, conventions_on
 from schemas.enums import Convention
-
-CONVENTIONS_CSV = Path(__file__).resolve().parents[2] / "data" / "conventions.csv"
+from tests.rules.shipped import MEMBERSHIPS
 
 MINSK = Convention.MINSK_1993
 CHISINAU = Convention.CHISINAU_2002
@@ -25,23 +22,6 @@ EU_STATES = (
     *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"),
     *("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
 )
-
-
-def load_memberships(path: Path = CONVENTIONS_CSV) -> list[Membership]:
-    """Every row of the shipped conventions file as a Membership."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            Membership(
-                convention=Convention(row["convention"]),
-                state=row["state"],
-                in_force_from=date.fromisoformat(row["in_force_from"]),
-                in_force_to=date.fromisoformat(row["in_force_to"]) if row["in_force_to"] else None,
-            )
-            for row in csv.DictReader(handle)
-        ]
-
-
-MEMBERSHIPS = load_memberships()
 
 
 def parties(state: str, day: date) -> frozenset[Convention]:

@@ -6,40 +6,19 @@ more; an Apostille party on the day of the apostille needs an apostille; any oth
 consular legalization. Memberships come from the shipped data/conventions.csv.
 """
 
-import csv
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from rules.conventions import Membership
 from rules.documents import document_findings
 from schemas.application import Application
 from schemas.decisions import Finding
-from schemas.enums import Certification, Convention, RejectionReason
+from schemas.enums import Certification, RejectionReason
 from tests.factories import make_applicant, make_application, make_document, make_translation
-
-CONVENTIONS_CSV = Path(__file__).resolve().parents[2] / "data" / "conventions.csv"
+from tests.rules.shipped import MEMBERSHIPS
 
 SUBMISSION = date(2024, 6, 3)  # a Monday inside the 2024 pilot
 NOTARIZED = date(2024, 5, 20)
 CERTIFIED = date(2024, 5, 27)
-
-
-def load_memberships(path: Path = CONVENTIONS_CSV) -> list[Membership]:
-    """Every row of the shipped conventions file as a Membership."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            Membership(
-                convention=Convention(row["convention"]),
-                state=row["state"],
-                in_force_from=date.fromisoformat(row["in_force_from"]),
-                in_force_to=date.fromisoformat(row["in_force_to"]) if row["in_force_to"] else None,
-            )
-            for row in csv.DictReader(handle)
-        ]
-
-
-MEMBERSHIPS = load_memberships()
 
 
 def application(**overrides: Any) -> Application:

@@ -8,10 +8,9 @@ which the dev server's UI offers only as a browser setting. Without chromium the
 """
 
 import base64
-import socket
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from codec.keys import KeyRing, new_key_entry
 from db.api_keys import create_key
 from service.intake import submit
 from tests.factories import make_application
-from workers.embedded import venv_binary
+from workers.embedded import free_port, venv_binary
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 
@@ -67,14 +66,6 @@ class SealedStack:
     @property
     def workflow_page(self) -> str:
         return f"{self.ui}/namespaces/default/workflows/{self.workflow_id}/{self.run_id}/history"
-
-
-def free_port() -> int:
-    """A port nothing listens on now: the API's must be known before the dev server starts."""
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest_asyncio.fixture(scope="module")

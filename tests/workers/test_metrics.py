@@ -1,8 +1,6 @@
 """The worker's Prometheus metrics: the SDK's own, outcomes, breaches and the review queue."""
 
 import asyncio
-import contextlib
-import socket
 import uuid
 
 import asyncpg
@@ -14,15 +12,9 @@ from temporalio.testing import WorkflowEnvironment
 from service.intake import submit
 from tests.factories import make_applicant, make_application
 from tests.helpers import eventually
+from workers.embedded import free_port
 from workers.metrics import REVIEW_QUEUE, report_review_queue, runtime_with_metrics
 from workers.worker import build_worker
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def scrape(port: int) -> str:
