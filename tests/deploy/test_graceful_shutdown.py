@@ -1,85 +1,39 @@
 """A worker process stops on SIGTERM with applications in flight, and another worker finishes them."""
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import httpx
 from temporalio.client import Client
 
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from workers.embedded import free_port
+from tests.worker_process import WorkerProcess
+from tests.worker_process import worker_process as shared_worker_process
 from workers.process import SHUTDOWN_MARGIN_SECONDS
 
 GRACE_SECONDS = 3.0
 IN_FLIGHT = 3
-IIN = str(Path(sys.executable).with_name("iin"))
-
-
-@dataclass
-class WorkerProcess:
-    """A running `iin worker`: the process, the base URL of its probes, and its output."""
-
-    process: subprocess.Popen[bytes]
-    probes: str
-    log: Path
-
-    async def ready(self, within: float = 30.0) -> None:
-        """Wait until /readyz answers 200 (Temporal and PostgreSQL reachable, polling started)."""
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                async with httpx.AsyncClient(timeout=2) as http:
-                    if (await http.get(f"{self.probes}/readyz")).status_code == 200:
-                        return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-        raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
 
 
 @contextmanager
 def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: Path) -> Iterator[WorkerProcess]:
-    """`iin worker` as operators run it, configured by its environment only."""
-    port = free_port()
-    log = workdir / f"worker-{port}.log"
-    env = {
-        **os.environ,  # PATH and the like; everything the worker reads is set below
-        "DATABASE_URL": database_dsn,
-        "TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "TEMPORAL_NAMESPACE": client.namespace,
-        "TEMPORAL_CONFIG_FILE": str(workdir / "absent.toml"),
-        "TASK_QUEUE": task_queue,
-        "DATA_DIR": str(workdir),
-        "WORKER_HEALTH_HOST": "127.0.0.1",
-        "WORKER_HEALTH_PORT": str(port),
-        "WORKER_METRICS_PORT": "0",  # no fixed port: several workers run on this machine at once
-        "WORKER_GRACEFUL_SHUTDOWN_SECONDS": str(GRACE_SECONDS),
-    }
-    with log.open("wb") as out:
-        process = subprocess.Popen([IIN, "worker"], env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield WorkerProcess(process, f"http://127.0.0.1:{port}", log)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(GRACE_SECONDS + 5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """`iin worker` on the test's dev server and database, with a short grace period."""
+    with shared_worker_process(
+        client.service_client.config.target_host,
+        client.namespace,
+        database_dsn,
+        task_queue,
+        workdir,
+        {"WORKER_GRACEFUL_SHUTDOWN_SECONDS": str(GRACE_SECONDS)},
+    ) as worker:
+        yield worker
 
 
 async def _waiting_on_lock(pool: asyncpg.Pool, count: int, within: float = 30.0) -> None:

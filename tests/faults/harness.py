@@ -5,11 +5,8 @@ as `iin up` runs it) so that killing or stopping it is the real fault, not a sim
 """
 
 import asyncio
-import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -22,7 +19,6 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import httpx
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
@@ -36,9 +32,10 @@ from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.conftest import with_database
+from tests.worker_process import WorkerProcess
+from tests.worker_process import worker_process as shared_worker_process
 from workers.embedded import free_port, start_temporal, stop_process, wait_for_port
 
-IIN = str(Path(sys.executable).with_name("iin"))
 TERMINAL = [state.value for state in ApplicationState if state.is_terminal]
 # Enough slots and connections for 200 applications at once on a 2-core machine.
 WORKER_ENVIRONMENT = {
@@ -49,73 +46,15 @@ WORKER_ENVIRONMENT = {
 }
 
 
-@dataclass
-class WorkerProcess:
-    """A running `iin worker`: the process, the base URL of its probes, its output, how to start it again."""
-
-    command: list[str]
-    env: dict[str, str]
-    workdir: Path
-    probes: str
-    log: Path
-    process: subprocess.Popen[bytes] = field(init=False)
-
-    def start(self) -> None:
-        """Start the process (again), appending to the same log."""
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                self.command, env=self.env, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no hand-back; in-flight tasks are simply gone with the process."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it does not exit in time."""
-        stop_process(self.process, timeout=15)
-
-    async def ready(self, within: float = 60.0) -> None:
-        """Wait until /readyz answers 200 (Temporal and PostgreSQL reachable, polling started)."""
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                async with httpx.AsyncClient(timeout=2) as http:
-                    if (await http.get(f"{self.probes}/readyz")).status_code == 200:
-                        return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-        raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
-
-
 @contextmanager
 def worker_process(
     temporal_address: str, namespace: str, database_dsn: str, task_queue: str, workdir: Path
 ) -> Iterator[WorkerProcess]:
-    """`iin worker` configured by its environment only, stopped (or killed) on the way out."""
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("CODEC_", "TEMPORAL_", "DATABASE_"))},
-        "DATABASE_URL": database_dsn,
-        "TEMPORAL_ADDRESS": temporal_address,
-        "TEMPORAL_NAMESPACE": namespace,
-        "TEMPORAL_CONFIG_FILE": str(workdir / "absent.toml"),
-        "TASK_QUEUE": task_queue,
-        "DATA_DIR": str(workdir),
-        "WORKER_HEALTH_HOST": "127.0.0.1",
-        "WORKER_HEALTH_PORT": str(port),
-        **WORKER_ENVIRONMENT,
-    }
-    worker = WorkerProcess([IIN, "worker"], env, workdir, f"http://127.0.0.1:{port}", workdir / f"worker-{port}.log")
-    worker.start()
-    try:
+    """`iin worker` with enough slots and connections for 200 applications at once."""
+    with shared_worker_process(
+        temporal_address, namespace, database_dsn, task_queue, workdir, WORKER_ENVIRONMENT
+    ) as worker:
         yield worker
-    finally:
-        if worker.process.poll() is None:
-            worker.stop()
 
 
 @dataclass
