@@ -4,7 +4,6 @@ import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import activity
@@ -15,7 +14,7 @@ from db.certificates import store_certificate
 from db.decisions import decide_once
 from db.pool import Connection
 from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
-from schemas.contract import CertificateRequest
+from schemas.contract import CertificateRequest, local_day
 from schemas.decisions import CertificateRef, Step
 from schemas.enums import ApplicationState
 from schemas.status import Transition
@@ -44,10 +43,8 @@ def certificate_content(request: CertificateRequest, number: str, issued_at: dat
         patronymic=applicant.patronymic,
         birth_date=applicant.birth_date,
         citizenship=str(applicant.citizenship),
-        establishment=EstablishmentOnDocument(
-            id=establishment.id, kind=establishment.kind, city=establishment.city, country=str(establishment.country)
-        ),
-        issued_on=issued_at.astimezone(ZoneInfo(establishment.time_zone)).date(),
+        establishment=EstablishmentOnDocument.of(establishment),
+        issued_on=local_day(issued_at, establishment.time_zone),
         issued_at=issued_at,
     )
 

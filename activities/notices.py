@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import activity
@@ -13,6 +12,7 @@ from db.decisions import decide_once
 from db.pool import Connection
 from documents.certificate import EstablishmentOnDocument
 from documents.notice import NoticeContent, render_notice
+from schemas.contract import local_day
 from schemas.decisions import Step
 from schemas.notices import RejectionNoticeRef, RejectionNoticeRequest
 
@@ -28,12 +28,10 @@ def notice_content(request: RejectionNoticeRequest, number: str, issued_at: date
         given_names=applicant.given_names,
         birth_date=applicant.birth_date,
         citizenship=str(applicant.citizenship),
-        establishment=EstablishmentOnDocument(
-            id=establishment.id, kind=establishment.kind, city=establishment.city, country=str(establishment.country)
-        ),
+        establishment=EstablishmentOnDocument.of(establishment),
         reasons=tuple(dict.fromkeys(f.reason for f in request.findings)),
         findings=request.findings,
-        decided_on=request.rejected_at.astimezone(ZoneInfo(establishment.time_zone)).date(),
+        decided_on=local_day(request.rejected_at, establishment.time_zone),
         issued_at=issued_at,
     )
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 from documents.layout import Label, field, new_page, paragraph, qr_code, to_bytes
 from schemas.enums import EstablishmentKind
+from schemas.establishment import Establishment
 
 TITLE = Label("Тіркеу куәлігі", "Регистрационное свидетельство", "Registration certificate")
 SUBTITLE = Label(
@@ -44,6 +45,13 @@ class EstablishmentOnDocument(BaseModel):
     kind: EstablishmentKind
     city: str
     country: str
+
+    @classmethod
+    def of(cls, establishment: Establishment) -> "EstablishmentOnDocument":
+        """What a document shows of `establishment`."""
+        return cls(
+            id=establishment.id, kind=establishment.kind, city=establishment.city, country=str(establishment.country)
+        )
 
 
 class CertificateContent(BaseModel):

@@ -4,29 +4,14 @@ No browser is downloaded: playwright drives /usr/bin/chromium (`apt-get install 
 installs it). Without it the test is skipped, saying why.
 """
 
-from pathlib import Path
-
 import httpx
-import pytest
 from playwright.async_api import async_playwright
 
 from tests.api.conftest import Keys, final_status
+from tests.browser import ARGS, CHROMIUM, needs_chromium
 from tests.factories import make_application
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)"
-)
+pytestmark = needs_chromium
 
 
 async def test_a_phone_browser_reads_the_verdict_from_the_verification_page(

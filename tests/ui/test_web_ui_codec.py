@@ -28,26 +28,15 @@ from codec.converter import build_data_converter
 from codec.keys import KeyRing, new_key_entry
 from db.api_keys import create_key
 from service.intake import submit
+from tests.browser import ARGS, CHROMIUM, needs_chromium
 from tests.factories import make_application
 from workers.embedded import free_port, venv_binary
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RENDERED_WITHIN_MS = 15_000
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)"
-)
+pytestmark = needs_chromium
 
 
 @dataclass(frozen=True)
