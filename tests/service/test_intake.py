@@ -48,7 +48,7 @@ async def test_submission_day_is_the_local_date_at_the_establishment(pool: async
 
 async def test_unknown_establishment_is_refused_naming_the_field(pool: asyncpg.Pool) -> None:
     with pytest.raises(UnknownEstablishment) as refused:
-        await resolve(pool, make_application(establishment_id="emb-xx-atlantis"), now=NOW)
+        await resolve(pool, make_application(establishment_id="emb-xx-atlantis"))
 
     assert refused.value.field == "establishment_id"
 
@@ -80,7 +80,7 @@ async def test_submission_stamped_in_the_future_is_refused(pool: asyncpg.Pool) -
 async def test_refused_submission_starts_no_workflow_and_writes_nothing(pool: asyncpg.Pool) -> None:
     application = make_application(establishment_id="emb-xx-atlantis")
     with pytest.raises(UnknownEstablishment):
-        await resolve(pool, application, now=NOW)
+        await resolve(pool, application)
 
     async with pool.acquire() as conn:
         rows = await conn.fetchval(
