@@ -8,6 +8,7 @@ import pypdf
 import zxingcpp
 
 from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
+from documents.layout import qr_image
 from documents.notice import NoticeContent, render_notice
 from schemas.decisions import Finding
 from schemas.enums import EstablishmentKind, RejectionReason
@@ -46,6 +47,13 @@ def test_the_qr_code_encodes_the_verification_address() -> None:
     page = pypdf.PdfReader(io.BytesIO(render_certificate(CONTENT, URL))).pages[0]
     decoded = [code.text for image in page.images for code in zxingcpp.read_barcodes(image.image)]
     assert decoded == ["https://iin.example.kz/verify/KZ-AAAA-BBBB-CCCC-DDDD"]
+
+
+def test_qr_codes_with_the_fixed_mask_read_back_for_any_certificate_number() -> None:
+    # Fifty random addresses: the fixed mask must not make some payloads unreadable.
+    urls = [verification_url("https://iin.example.kz", f"KZ-{uuid4().hex[:16].upper()}") for _ in range(50)]
+    decoded = [[code.text for code in zxingcpp.read_barcodes(qr_image(url))] for url in urls]
+    assert decoded == [[url] for url in urls]
 
 
 def test_the_notice_lists_each_reason_with_its_ground_in_three_languages() -> None:
