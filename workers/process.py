@@ -47,6 +47,7 @@ async def run_worker(settings: Settings) -> None:
             where.task_queue,
             max_concurrent_activities=settings.max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+            sandboxed=settings.workflow_sandbox,
             graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
         )
         health = Health(client, pool)

@@ -10,7 +10,7 @@ from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
 from db.archive import ArchivedHistory
-from workers.worker import WORKFLOW_RUNNER
+from workers.worker import SANDBOXED_RUNNER
 from workflows.application import IINApplicationWorkflow
 
 
@@ -28,7 +28,7 @@ class ReplayOutcome:
 
 def replayer(converter: DataConverter) -> Replayer:
     """A replayer configured like the worker: same workflows, sandbox and data converter."""
-    return Replayer(workflows=[IINApplicationWorkflow], data_converter=converter, workflow_runner=WORKFLOW_RUNNER)
+    return Replayer(workflows=[IINApplicationWorkflow], data_converter=converter, workflow_runner=SANDBOXED_RUNNER)
 
 
 async def replay(

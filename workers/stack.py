@@ -77,6 +77,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             settings.task_queue,
             max_concurrent_activities=settings.max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+            sandboxed=settings.workflow_sandbox,
         )
         endpoints.record(
             settings,
