@@ -5,6 +5,7 @@ from typing import Any
 
 import asyncpg
 
+from activities.assessment import AssessmentActivities
 from activities.certificates import CertificateActivities
 from activities.checks import CheckActivities
 from activities.iin import IinActivities
@@ -20,6 +21,7 @@ def build_activities(pool: asyncpg.Pool) -> list[Callable[..., Any]]:
     iin = IinActivities(pool)
     certificates = CertificateActivities(pool)
     return [
+        AssessmentActivities(pool).assess_application,
         submission.register_submission,
         submission.record_breach,
         checks.verify_documents,

@@ -77,84 +77,92 @@ async def _registry_findings(conn: Connection, data: ApplicationInput) -> list[F
     ]
 
 
+async def verify(conn: Connection, data: ApplicationInput) -> Decision:
+    """Whether the documents can be relied on; moves the projection to documents_verified or rejects."""
+    translation = data.application.translation
+    state = translation.notarized_in if translation is not None else None
+    memberships = await memberships_of(conn, str(state)) if state is not None else []
+    findings = document_findings(data.application, data.submission_day, memberships)
+    findings += mrz_findings(data.application)
+    findings += await _registry_findings(conn, data)
+    decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=datetime.now(UTC))
+    await close_step(
+        conn,
+        data.application.application_id,
+        decision.findings,
+        decision.decided_at,
+        ApplicationState.DOCUMENTS_VERIFIED,
+    )
+    return decision
+
+
+async def check_requirements_of(conn: Connection, data: ApplicationInput) -> Decision:
+    """Whether the applicant's data meet the legal requirements; rejects if not."""
+    findings = requirement_findings(data.application, data.submission_day)
+    decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=datetime.now(UTC))
+    await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
+    return decision
+
+
+async def look_for_duplicates(conn: Connection, data: ApplicationInput) -> DuplicateDecision:
+    """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
+
+    The projection moves to awaiting_review when there is a probable match and no certain one.
+    """
+    matches = await registry.find_matches(conn, data.application)
+    findings = tuple(duplicate_findings(matches))
+    decision = DuplicateDecision(
+        step=Step.DUPLICATES,
+        findings=findings,
+        for_review=() if findings else tuple(review_findings(matches)),
+        decided_at=datetime.now(UTC),
+    )
+    on_pass = ApplicationState.AWAITING_REVIEW if decision.for_review else None
+    await close_step(conn, data.application.application_id, findings, decision.decided_at, on_pass)
+    return decision
+
+
 class CheckActivities:
+    """Each check as its own local activity: what workflows started before `fewer-round-trips` run.
+
+    Newer workflows run the same checks in one step (activities/assessment.py).
+    """
+
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
     @activity.defn(name="verify_documents")
     async def verify_documents(self, data: ApplicationInput) -> Decision:
         """Whether the documents can be relied on; moves to documents_verified or rejects."""
-
-        async def decide(conn: Connection) -> Decision:
-            translation = data.application.translation
-            state = translation.notarized_in if translation is not None else None
-            memberships = await memberships_of(conn, str(state)) if state is not None else []
-            findings = document_findings(data.application, data.submission_day, memberships)
-            findings += mrz_findings(data.application)
-            findings += await _registry_findings(conn, data)
-            decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=datetime.now(UTC))
-            await close_step(
-                conn,
-                data.application.application_id,
-                decision.findings,
-                decision.decided_at,
-                ApplicationState.DOCUMENTS_VERIFIED,
-            )
-            return decision
-
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.VERIFICATION,
             Decision,
-            decide,
+            lambda conn: verify(conn, data),
             decided_at=_decided_at,
         )
 
     @activity.defn(name="check_requirements")
     async def check_requirements(self, data: ApplicationInput) -> Decision:
         """Whether the applicant's data meet the legal requirements; rejects if not."""
-
-        async def decide(conn: Connection) -> Decision:
-            findings = requirement_findings(data.application, data.submission_day)
-            decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=datetime.now(UTC))
-            await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
-            return decision
-
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.REQUIREMENTS,
             Decision,
-            decide,
+            lambda conn: check_requirements_of(conn, data),
             decided_at=_decided_at,
         )
 
     @activity.defn(name="check_duplicates")
     async def check_duplicates(self, data: ApplicationInput) -> DuplicateDecision:
-        """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
-
-        The projection moves to awaiting_review when there is a probable match and no certain one.
-        """
-
-        async def decide(conn: Connection) -> DuplicateDecision:
-            matches = await registry.find_matches(conn, data.application)
-            findings = tuple(duplicate_findings(matches))
-            decision = DuplicateDecision(
-                step=Step.DUPLICATES,
-                findings=findings,
-                for_review=() if findings else tuple(review_findings(matches)),
-                decided_at=datetime.now(UTC),
-            )
-            on_pass = ApplicationState.AWAITING_REVIEW if decision.for_review else None
-            await close_step(conn, data.application.application_id, findings, decision.decided_at, on_pass)
-            return decision
-
+        """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review."""
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.DUPLICATES,
             DuplicateDecision,
-            decide,
+            lambda conn: look_for_duplicates(conn, data),
             decided_at=_decided_at,
         )

@@ -12,24 +12,25 @@ from schemas.contract import ApplicationInput, BreachNotice
 from schemas.decisions import Decision, Step
 
 
+async def open_submission(conn: Connection, data: ApplicationInput) -> Decision:
+    """Open the application's projection row in state `submitted`."""
+    await applications.open_application(conn, data)
+    return Decision(step=Step.SUBMISSION, decided_at=datetime.now(UTC))
+
+
 class SubmissionActivities:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
     @activity.defn(name="register_submission")
     async def register_submission(self, data: ApplicationInput) -> Decision:
-        """Open the application's projection row in state `submitted`."""
-
-        async def decide(conn: Connection) -> Decision:
-            await applications.open_application(conn, data)
-            return Decision(step=Step.SUBMISSION, decided_at=datetime.now(UTC))
-
+        """Open the application's projection row in state `submitted` (workflows before `fewer-round-trips`)."""
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.SUBMISSION,
             Decision,
-            decide,
+            lambda conn: open_submission(conn, data),
             decided_at=lambda d: d.decided_at,
         )
 

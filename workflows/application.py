@@ -19,6 +19,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.assessment import Assessment, AssessmentActivities
     from activities.certificates import CertificateActivities
     from activities.checks import CheckActivities, DuplicateDecision
     from activities.iin import IinActivities
@@ -55,6 +56,11 @@ STEP_RETRY = RetryPolicy(
 STEP_TIMEOUT = timedelta(seconds=30)
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
 
+# Patches, newest last; each guards a change of the commands the workflow issues (docs/operations.md).
+# Before FEWER_ROUND_TRIPS, the opening checks were four local activities with a withdrawal boundary
+# between each, and the search attributes were upserted at every transition.
+FEWER_ROUND_TRIPS = "fewer-round-trips"
+
 
 def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bool) -> str | None:
     """Why a verdict cannot be accepted now, or None: only while awaiting review, and only once."""
@@ -90,6 +96,7 @@ class IINApplicationWorkflow:
         self._registered = False
         self._review: ReviewDecision | None = None
         self._withdrawal: Withdrawal | None = None
+        self._fewer_round_trips = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
             establishment_id=application.establishment_id,
@@ -108,6 +115,7 @@ class IINApplicationWorkflow:
 
     @workflow.run
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
+        self._fewer_round_trips = workflow.patched(FEWER_ROUND_TRIPS)
         deadline_watch = asyncio.create_task(self._watch_deadline())
         try:
             await self._process(data)
@@ -118,6 +126,8 @@ class IINApplicationWorkflow:
                 deadline_watch.cancel()
             else:
                 await self._breach_recording  # a breach noticed must reach the projection
+        if self._fewer_round_trips:
+            self._index()
         # An update accepted at the last moment still answers its caller before the run ends.
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.metric_meter().create_counter(
@@ -167,21 +177,11 @@ class IINApplicationWorkflow:
             raise ApplicationError(refusal, type="WithdrawalRefused")
 
     async def _process(self, data: ApplicationInput) -> None:
-        await self._step(SubmissionActivities.register_submission, data, "open the application")
-        self._registered = True
-        if await self._withdrawn():
-            return
-        verification = await self._step(CheckActivities.verify_documents, data, "verify the documents")
-        if not self._passed(verification.findings, verification.decided_at):
-            return
-        self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
-        if await self._withdrawn():
-            return
-        requirements = await self._step(CheckActivities.check_requirements, data, "check the legal requirements")
-        if not self._passed(requirements.findings, requirements.decided_at) or await self._withdrawn():
-            return
-        duplicates = await self._step(CheckActivities.check_duplicates, data, "look for an existing IIN")
-        if not self._passed(duplicates.findings, duplicates.decided_at):
+        if self._fewer_round_trips:
+            duplicates = await self._assess(data)
+        else:
+            duplicates = await self._check_step_by_step(data)
+        if duplicates is None:
             return
         if duplicates.for_review and not await self._cleared_by_review(duplicates):
             return
@@ -203,9 +203,50 @@ class IINApplicationWorkflow:
         self._status.certificate_sha256 = certificate.sha256
         self._transition(Transition(state=ApplicationState.CERTIFICATE_ISSUED, at=certificate.issued_at))
 
+    async def _assess(self, data: ApplicationInput) -> DuplicateDecision | None:
+        """Open and check the application in one step; the duplicate check's decision if it may go on."""
+        assessment: Assessment = await self._step(
+            AssessmentActivities.assess_application, data, "open the application and check it"
+        )
+        self._registered = True
+        verification, requirements, duplicates = assessment.verification, assessment.requirements, assessment.duplicates
+        if not self._passed(verification.findings, verification.decided_at):
+            return None
+        self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
+        # Assessment holds a check exactly when the one before it passed.
+        if requirements is None or not self._passed(requirements.findings, requirements.decided_at):
+            return None
+        if duplicates is None or not self._passed(duplicates.findings, duplicates.decided_at):
+            return None
+        if await self._withdrawn():
+            return None
+        return duplicates
+
+    async def _check_step_by_step(self, data: ApplicationInput) -> DuplicateDecision | None:
+        """The opening checks as separate steps, as workflows started before FEWER_ROUND_TRIPS run them."""
+        await self._step(SubmissionActivities.register_submission, data, "open the application")
+        self._registered = True
+        if await self._withdrawn():
+            return None
+        verification = await self._step(CheckActivities.verify_documents, data, "verify the documents")
+        if not self._passed(verification.findings, verification.decided_at):
+            return None
+        self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
+        if await self._withdrawn():
+            return None
+        requirements = await self._step(CheckActivities.check_requirements, data, "check the legal requirements")
+        if not self._passed(requirements.findings, requirements.decided_at) or await self._withdrawn():
+            return None
+        duplicates = await self._step(CheckActivities.check_duplicates, data, "look for an existing IIN")
+        if not self._passed(duplicates.findings, duplicates.decided_at):
+            return None
+        return duplicates
+
     async def _cleared_by_review(self, duplicates: DuplicateDecision) -> bool:
         """Wait in awaiting_review for a verdict or a withdrawal; True if the applicant may go on."""
         self._transition(Transition(state=ApplicationState.AWAITING_REVIEW, at=duplicates.decided_at))
+        if self._fewer_round_trips:
+            self._index()  # the review queue is a search on this state
         await workflow.wait_condition(lambda: self._review is not None or self._withdrawal is not None)
         if self._review is None:
             await self._withdrawn()
@@ -261,7 +302,9 @@ class IINApplicationWorkflow:
     def _transition(self, transition: Transition) -> None:
         self._status.state = transition.state
         self._status.transitions.append(transition)
-        self._index()
+        self._show()
+        if not self._fewer_round_trips:
+            self._index()
 
     def _show(self) -> None:
         # What an operator sees in the Web UI's "current details": no personal data, only the case.
@@ -278,7 +321,10 @@ class IINApplicationWorkflow:
         workflow.set_current_details("\n\n".join(lines))
 
     def _index(self) -> None:
-        self._show()
+        # Visibility shows the state an application rests in: set at the start, upserted where it waits for
+        # an officer, at a breach and at the end. The steps between normally follow each other within one
+        # workflow task, so upserting each would cost the server an event and a visibility write for a state
+        # no search could see; the status query and the current details show every step as it happens.
         # The starter chooses whether an application is indexed (a server without a visibility
         # store has no custom attributes); the workflow keeps the attributes it was given current.
         if workflow.info().typed_search_attributes.get(search_attributes.STATE) is not None:
@@ -292,6 +338,7 @@ class IINApplicationWorkflow:
             return
         self._status.breached = True
         self._status.breached_at = workflow.now()
+        self._show()
         self._index()
         workflow.metric_meter().create_counter(
             "iin_deadline_breaches", "Applications still open at their deadline"

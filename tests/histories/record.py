@@ -1,7 +1,7 @@
 """Record the histories CI replays: one per path through the workflow, from the code as released.
 
 Run `python -m tests.histories.record` when a workflow change is released (after replaying the
-old ones): it adds files beside the old histories and never rewrites them.
+old ones): it adds files named by the time of recording beside the old histories, never rewriting one.
 """
 
 import asyncio
@@ -120,8 +120,9 @@ SCENARIOS: dict[str, Scenario] = {
 
 async def _save(out: Path, name: str, handle: Handle) -> Path:
     history = await handle.fetch_history()
-    path = out / f"{date.today():%Y%m%d}-{name}.json"
-    path.write_text(history_file(history.workflow_id, history), encoding="utf-8")
+    path = out / f"{datetime.now(UTC):%Y%m%dT%H%M}-{name}.json"
+    with path.open("x", encoding="utf-8") as file:  # a released history is never rewritten
+        file.write(history_file(history.workflow_id, history))
     return path
 
 

@@ -165,12 +165,16 @@ async def test_verdict_is_refused_unless_awaiting_review_and_a_withdrawal_waits_
         result_type=ApplicationStatus,
         wait_for_stage=WorkflowUpdateStage.ACCEPTED,
     )
-    await restore_database(server_dsn, database)  # the submission step, in flight until now, completes
+    await restore_database(server_dsn, database)  # the opening checks, in flight until now, complete
     answered = await withdrawing.result()
 
     assert "not awaiting review" in str(refused.value.cause)
     assert answered.state is ApplicationState.WITHDRAWN
-    assert [t.state for t in answered.transitions] == [ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN]
+    assert [t.state for t in answered.transitions] == [
+        ApplicationState.SUBMITTED,
+        ApplicationState.DOCUMENTS_VERIFIED,
+        ApplicationState.WITHDRAWN,
+    ]
 
 
 async def test_deadline_passing_while_awaiting_review_is_recorded_and_the_review_goes_on(

@@ -48,4 +48,4 @@ async def test_each_step_has_a_summary_in_the_history(client: Client, pool: asyn
         if e.HasField("user_metadata") and e.user_metadata.HasField("summary")
     ]
 
-    assert {"verify the documents", "form the IIN", "issue the registration certificate"} <= set(summaries)
+    assert {"open the application and check it", "form the IIN", "issue the registration certificate"} <= set(summaries)
