@@ -9,7 +9,10 @@ from datetime import timedelta
 
 from temporalio import activity, workflow
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from config.settings import get_settings
+from workers.worker import SANDBOXED_RUNNER
 
 EMPTY = "BenchEmptyWorkflow"
 FIVE_ACTIVITIES = "BenchFiveActivitiesWorkflow"
@@ -38,15 +41,17 @@ class FiveActivitiesWorkflow:
 
 
 async def serve(address: str, namespace: str, task_queue: str) -> None:
-    """Run the ceiling worker until cancelled or terminated."""
+    """Run the ceiling worker until cancelled or terminated, with the real worker's settings."""
+    settings = get_settings()
     client = await Client.connect(address, namespace=namespace)
     worker = Worker(
         client,
         task_queue=task_queue,
         workflows=[EmptyWorkflow, FiveActivitiesWorkflow],
         activities=[noop],
-        max_concurrent_activities=100,
-        max_concurrent_workflow_tasks=100,
+        workflow_runner=SANDBOXED_RUNNER if settings.workflow_sandbox else UnsandboxedWorkflowRunner(),
+        max_concurrent_activities=settings.max_concurrent_activities,
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
     )
     await worker.run()
 

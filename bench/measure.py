@@ -19,8 +19,8 @@ class Phase:
     count: int
     wall_seconds: float
     latencies_ms: list[float] = field(repr=False)
-    server_cpu_seconds: float
-    worker_cpu_seconds: float
+    # CPU seconds spent during the phase by each part of the stack: server, worker, postgres, client.
+    cpu_seconds: dict[str, float]
     worker_peak_rss_mb: float | None = None
 
     @property
@@ -40,15 +40,24 @@ class Phase:
             "p95_ms": round(self.percentile(95), 1),
             "p99_ms": round(self.percentile(99), 1),
             "mean_ms": round(statistics.fmean(self.latencies_ms), 1),
-            "server_cpu_ms_per_item": round(1000 * self.server_cpu_seconds / self.count, 2),
-            "worker_cpu_ms_per_item": round(1000 * self.worker_cpu_seconds / self.count, 2),
+            **{f"{part}_cpu_ms_per_item": round(1000 * s / self.count, 2) for part, s in self.cpu_seconds.items()},
             "worker_peak_rss_mb": self.worker_peak_rss_mb,
         }
 
 
-def cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system + times.children_user + times.children_system)
+def cpu_seconds(process: psutil.Process, *, descendants: bool = False) -> float:
+    """CPU a process used so far, with its descendants' (live and reaped) if asked."""
+    if not descendants:
+        own = process.cpu_times()
+        return float(own.user + own.system)
+    total = 0.0
+    for member in (process, *process.children(recursive=True)):
+        try:
+            times = member.cpu_times()
+        except psutil.NoSuchProcess:  # a backend that ended between listing and reading
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def peak_rss_mb(process: psutil.Process) -> float:
@@ -64,11 +73,10 @@ async def _measured(
     count: int,
     started_items: Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]],
     one: Callable[[int], Awaitable[None]],
-    server: psutil.Process,
-    worker: psutil.Process,
+    parts: dict[str, Callable[[], float]],
     progress: Progress,
 ) -> Phase:
-    """Time each `one(i)` from call to return while `started_items` drives them; CPU taken around it all."""
+    """Time each `one(i)` from call to return while `started_items` drives them; CPU of each part around it all."""
     latencies: list[float] = []
     task: TaskID = progress.add_task(name, total=count)
 
@@ -78,11 +86,12 @@ async def _measured(
         latencies.append((time.perf_counter() - started) * 1000)
         progress.advance(task)
 
-    server_cpu, worker_cpu = cpu_seconds(server), cpu_seconds(worker)
+    before = {part: meter() for part, meter in parts.items()}
     started = time.perf_counter()
     await started_items(timed)
     wall = time.perf_counter() - started
-    return Phase(name, count, wall, latencies, cpu_seconds(server) - server_cpu, cpu_seconds(worker) - worker_cpu)
+    used = {part: meter() - before[part] for part, meter in parts.items()}
+    return Phase(name, count, wall, latencies, used)
 
 
 async def closed_loop(
@@ -90,8 +99,7 @@ async def closed_loop(
     count: int,
     in_flight: int,
     one: Callable[[int], Awaitable[None]],
-    server: psutil.Process,
-    worker: psutil.Process,
+    parts: dict[str, Callable[[], float]],
     progress: Progress,
 ) -> Phase:
     """Run `one(i)` for i < count with at most `in_flight` at once."""
@@ -104,7 +112,7 @@ async def closed_loop(
 
         await asyncio.gather(*(gated(i) for i in range(count)))
 
-    return await _measured(name, count, drive, one, server, worker, progress)
+    return await _measured(name, count, drive, one, parts, progress)
 
 
 async def open_loop(
@@ -112,8 +120,7 @@ async def open_loop(
     rate: float,
     count: int,
     one: Callable[[int], Awaitable[None]],
-    server: psutil.Process,
-    worker: psutil.Process,
+    parts: dict[str, Callable[[], float]],
     progress: Progress,
 ) -> Phase:
     """Start `one(i)` at a fixed arrival `rate` per second, whatever the completions do."""
@@ -126,7 +133,7 @@ async def open_loop(
             running.append(asyncio.ensure_future(timed(i)))
         await asyncio.gather(*running)
 
-    return await _measured(f"{name} at {rate:.1f}/s", count, drive, one, server, worker, progress)
+    return await _measured(f"{name} at {rate:.1f}/s", count, drive, one, parts, progress)
 
 
 def as_dict(phase: Phase) -> dict[str, object]:

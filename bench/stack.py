@@ -1,6 +1,7 @@
 """A throwaway stack for benchmarks: embedded PostgreSQL and a file-backed dev server in a temp dir."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ class BenchStack:
     temporal_address: str
     codec_keys: str
     server: psutil.Process
+    postgres: psutil.Process
     root: Path
 
     def spawn(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -54,9 +56,17 @@ async def bench_stack() -> AsyncIterator[BenchStack]:
         await load_reference_data(pool, REPO_ROOT / "data")
         await extend_service_window(pool, date.today())
         await pool.close()
+        # The postmaster's pid is the first line of its pid file; its backends are its children.
+        postmaster = int((root / "postgres" / "postmaster.pid").read_text(encoding="ascii").split()[0])
         yield BenchStack(
-            database_url, f"127.0.0.1:{port}", new_key_entry("bench-1"), psutil.Process(temporal.pid), root
+            database_url,
+            f"127.0.0.1:{port}",
+            new_key_entry("bench-1"),
+            psutil.Process(temporal.pid),
+            psutil.Process(postmaster),
+            root,
         )
     finally:
         embedded.stop_process(temporal)
         postgres.cleanup()
+        shutil.rmtree(root, ignore_errors=True)

@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.throughput --count 1000 --in-flight 200
 
-Prints applications per second, p50/p95/p99 submission-to-terminal latency, server and worker CPU
-per item and the worker's peak memory, for an empty workflow, five no-op activities and the real
-service (PostgreSQL and the payload codec included), then the real service open-loop at half the
-empty ceiling's rate. Writes bench/results/throughput-<time>.json and docs/performance.png.
+Prints applications per second, p50/p95/p99 submission-to-terminal latency, the CPU per item of the
+server, the worker, PostgreSQL and this client, and the worker's peak memory, for an empty workflow,
+five no-op activities and the real service (PostgreSQL and the payload codec included); then the real
+service one at a time, open-loop at half the empty ceiling's rate, and 2,000 submitted at once.
+Writes bench/results/throughput-<time>.json and docs/performance.png. The workers inherit the
+environment, so settings such as DB_POOL_MAX or WORKFLOW_SANDBOX can be tried (the ceilings get them too).
 """
 
 import argparse
@@ -15,6 +17,7 @@ import signal
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from rich.table import Table
 from temporalio.client import Client
 
 from bench.ceiling import EMPTY, FIVE_ACTIVITIES
-from bench.measure import Phase, as_dict, closed_loop, open_loop, peak_rss_mb
+from bench.measure import Phase, as_dict, closed_loop, cpu_seconds, open_loop, peak_rss_mb
 from bench.stack import BenchStack, bench_stack
 from codec.converter import build_data_converter
 from codec.keys import KeyRing
@@ -55,12 +58,12 @@ def application_mix(i: int, registered: list[Application]) -> Application:
     return make_application()
 
 
-async def run(count: int, in_flight: int, open_count: int) -> dict[str, object]:
+async def run(count: int, in_flight: int, open_count: int, crowd_size: int) -> dict[str, object]:
     async with bench_stack() as stack:
         workers = _start_workers(stack)
         try:
             await asyncio.sleep(3)  # workers connect and poll
-            return await _measure(stack, workers, count, in_flight, open_count)
+            return await _measure(stack, workers, count, in_flight, open_count, crowd_size)
         finally:
             for process in workers.values():
                 process.terminate()
@@ -77,12 +80,18 @@ def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
         "WORKER_METRICS_PORT": "0",
     }
     real = stack.spawn(["-m", "workers.cli", "worker"], env)
-    ceiling = stack.spawn(["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], {})
+    # The same worker settings (sandbox, concurrency) for the ceilings as for the real service.
+    ceiling = stack.spawn(["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], env)
     return {"real": psutil.Process(real.pid), "ceiling": psutil.Process(ceiling.pid)}
 
 
 async def _measure(
-    stack: BenchStack, workers: dict[str, psutil.Process], count: int, in_flight: int, open_count: int
+    stack: BenchStack,
+    workers: dict[str, psutil.Process],
+    count: int,
+    in_flight: int,
+    open_count: int,
+    crowd_size: int,
 ) -> dict[str, object]:
     plain = await Client.connect(stack.temporal_address)
     sealed = await Client.connect(
@@ -104,23 +113,44 @@ async def _measure(
             application = application_mix(i, registered) if mix else registered[i]
             await (await submit(sealed, pool, application, REAL_QUEUE)).handle.result()
 
+        # The server refuses more than about 1,200 concurrent long polls per namespace: every application
+        # of the crowd is started at once, and at most 1,000 of them are waited on at a time.
+        waiting = asyncio.Semaphore(1000)
+
+        async def crowded(i: int) -> None:
+            submitted = await submit(sealed, pool, application_mix(i, registered), REAL_QUEUE)
+            async with waiting:
+                await submitted.handle.result()
+
+        def parts(worker: str) -> dict[str, Callable[[], float]]:
+            # PostgreSQL works in one backend process per connection, the postmaster's children.
+            return {
+                "server": lambda: cpu_seconds(stack.server),
+                "worker": lambda: cpu_seconds(workers[worker]),
+                "postgres": lambda: cpu_seconds(stack.postgres, descendants=True),
+                "client": lambda: cpu_seconds(client),
+            }
+
+        client = psutil.Process()
         with Progress(console=console) as progress:
-            await closed_loop("warm-up", 20, 20, lambda i: real(i, mix=False), stack.server, workers["real"], progress)
+            await closed_loop("warm-up", 20, 20, lambda i: real(i, mix=False), parts("real"), progress)
             for name, one, worker in (
-                ("empty workflow", ceiling(EMPTY), workers["ceiling"]),
-                ("5 no-op activities", ceiling(FIVE_ACTIVITIES), workers["ceiling"]),
-                ("IIN application", real, workers["real"]),
+                ("empty workflow", ceiling(EMPTY), "ceiling"),
+                ("5 no-op activities", ceiling(FIVE_ACTIVITIES), "ceiling"),
+                ("IIN application", real, "real"),
             ):
-                phases.append(await closed_loop(name, count, in_flight, one, stack.server, worker, progress))
+                phases.append(await closed_loop(name, count, in_flight, one, parts(worker), progress))
             phases[-1].worker_peak_rss_mb = round(peak_rss_mb(workers["real"]), 1)
-            idle = await closed_loop("IIN application, idle", 50, 1, real, stack.server, workers["real"], progress)
-            phases.append(idle)
+            phases.append(await closed_loop("IIN application, idle", 50, 1, real, parts("real"), progress))
             rate = phases[0].per_second / 2
             phases.append(
-                await open_loop(
-                    "IIN application, open loop", rate, open_count, real, stack.server, workers["real"], progress
-                )
+                await open_loop("IIN application, open loop", rate, open_count, real, parts("real"), progress)
             )
+            crowd = await closed_loop(
+                f"IIN application, {crowd_size} at once", crowd_size, crowd_size, crowded, parts("real"), progress
+            )
+            crowd.worker_peak_rss_mb = round(peak_rss_mb(workers["real"]), 1)
+            phases.append(crowd)
     finally:
         await pool.close()
     return _report(phases, count, in_flight)
@@ -135,10 +165,12 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
         "p50 ms",
         "p95 ms",
         "p99 ms",
-        "server CPU ms/item",
-        "worker CPU ms/item",
+        "server CPU ms",
+        "worker CPU ms",
+        "PG CPU ms",
+        "client CPU ms",
         "worker peak MB",
-        title=f"closed loop: {count} items, {in_flight} in flight",
+        title=f"closed loop: {count} items, {in_flight} in flight; CPU per item",
     )
     for phase in phases:
         s = phase.summary()
@@ -154,6 +186,8 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
                     "p99_ms",
                     "server_cpu_ms_per_item",
                     "worker_cpu_ms_per_item",
+                    "postgres_cpu_ms_per_item",
+                    "client_cpu_ms_per_item",
                     "worker_peak_rss_mb",
                 )
             )
@@ -213,11 +247,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="items per closed-loop phase")
     parser.add_argument("--in-flight", type=int, default=200, help="items in flight at once")
     parser.add_argument("--open-count", type=int, default=400, help="applications in the open-loop phase")
+    parser.add_argument(
+        "--crowd", type=int, default=2000, help="applications submitted at once, for the worker's peak memory"
+    )
     args = parser.parse_args()
     # A terminated run (a timeout, Ctrl-C elsewhere) still stops the servers and workers it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
-    results = asyncio.run(run(args.count, args.in_flight, args.open_count))
+    results = asyncio.run(run(args.count, args.in_flight, args.open_count, args.crowd))
     out = REPO_ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"throughput-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"

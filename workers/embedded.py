@@ -65,6 +65,10 @@ def start_temporal(
         "--namespace", namespace,
         "--log-level", "warn",
         "--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=true",
+        # One partition per task queue: on a one-process server, a task written to a partition no poller
+        # waits on sits there for seconds (stragglers of 5-8 s in the benchmarks) before it is forwarded.
+        "--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
+        "--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
     ]  # fmt: skip
     if ui_codec_endpoint:
         command += ["--ui-codec-endpoint", ui_codec_endpoint]
