@@ -136,6 +136,17 @@ async def open_loop(
     return await _measured(f"{name} at {rate:.1f}/s", count, drive, one, parts, progress)
 
 
+def combined(parts: list[Phase]) -> Phase:
+    """Batches of one kind measured apart, as one: their items, wall time and CPU added up."""
+    return Phase(
+        parts[0].name,
+        sum(p.count for p in parts),
+        sum(p.wall_seconds for p in parts),
+        [latency for p in parts for latency in p.latencies_ms],
+        {part: sum(p.cpu_seconds[part] for p in parts) for part in parts[0].cpu_seconds},
+    )
+
+
 def as_dict(phase: Phase) -> dict[str, object]:
     """Everything, latencies included, for the results file."""
     return {**asdict(phase), **phase.summary()}
