@@ -21,11 +21,19 @@ class Phase:
     latencies_ms: list[float] = field(repr=False)
     # CPU seconds spent during the phase by each part of the stack: server, worker, postgres, client.
     cpu_seconds: dict[str, float]
+    # Completions and seconds between the first and the last tenth of the batch's completions: the
+    # steady state, without the ramp-up and the drain at the end when fewer items are in flight.
+    steady_count: int = 0
+    steady_seconds: float = 0.0
     worker_peak_rss_mb: float | None = None
 
     @property
     def per_second(self) -> float:
         return self.count / self.wall_seconds
+
+    @property
+    def steady_per_second(self) -> float:
+        return self.steady_count / self.steady_seconds if self.steady_seconds else self.per_second
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -36,6 +44,7 @@ class Phase:
             "name": self.name,
             "count": self.count,
             "per_second": round(self.per_second, 2),
+            "steady_per_second": round(self.steady_per_second, 2),
             "p50_ms": round(self.percentile(50), 1),
             "p95_ms": round(self.percentile(95), 1),
             "p99_ms": round(self.percentile(99), 1),
@@ -78,12 +87,14 @@ async def _measured(
 ) -> Phase:
     """Time each `one(i)` from call to return while `started_items` drives them; CPU of each part around it all."""
     latencies: list[float] = []
+    completions: list[float] = []
     task: TaskID = progress.add_task(name, total=count)
 
     async def timed(i: int) -> None:
         started = time.perf_counter()
         await one(i)
-        latencies.append((time.perf_counter() - started) * 1000)
+        completions.append(time.perf_counter())
+        latencies.append((completions[-1] - started) * 1000)
         progress.advance(task)
 
     before = {part: meter() for part, meter in parts.items()}
@@ -91,7 +102,8 @@ async def _measured(
     await started_items(timed)
     wall = time.perf_counter() - started
     used = {part: meter() - before[part] for part, meter in parts.items()}
-    return Phase(name, count, wall, latencies, used)
+    first, last = count // 10, count - count // 10 - 1
+    return Phase(name, count, wall, latencies, used, last - first, completions[last] - completions[first])
 
 
 async def closed_loop(
@@ -144,6 +156,8 @@ def combined(parts: list[Phase]) -> Phase:
         sum(p.wall_seconds for p in parts),
         [latency for p in parts for latency in p.latencies_ms],
         {part: sum(p.cpu_seconds[part] for p in parts) for part in parts[0].cpu_seconds},
+        sum(p.steady_count for p in parts),
+        sum(p.steady_seconds for p in parts),
     )
 
 

@@ -168,6 +168,7 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
         "phase",
         "n",
         "per s",
+        "steady per s",
         "p50 ms",
         "p95 ms",
         "p99 ms",
@@ -187,6 +188,7 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
                     "name",
                     "count",
                     "per_second",
+                    "steady_per_second",
                     "p50_ms",
                     "p95_ms",
                     "p99_ms",
@@ -202,10 +204,13 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
     ratios = {
         "real_to_empty": round(real.per_second / empty.per_second, 3),
         "real_to_five_activities": round(real.per_second / five.per_second, 3),
+        "steady_real_to_empty": round(real.steady_per_second / empty.steady_per_second, 3),
+        "steady_real_to_five_activities": round(real.steady_per_second / five.steady_per_second, 3),
     }
     console.print(
         f"ratios: applications/s to empty ceiling {ratios['real_to_empty']},"
-        f" to 5-activity ceiling {ratios['real_to_five_activities']}"
+        f" to 5-activity ceiling {ratios['real_to_five_activities']};"
+        f" steady state: {ratios['steady_real_to_empty']} and {ratios['steady_real_to_five_activities']}"
     )
     return {
         "at": datetime.now(UTC).isoformat(),
@@ -228,9 +233,12 @@ def chart(results: dict[str, object], path: Path) -> None:
     assert isinstance(phases, list)
     names = [p["name"] for p in phases]
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
-    left.barh(names, [p["per_second"] for p in phases], color="#3b6ea5")
+    for offset, (key, label) in enumerate((("per_second", "whole batch"), ("steady_per_second", "steady state"))):
+        left.barh([i + offset * 0.4 for i in range(len(names))], [p[key] for p in phases], height=0.4, label=label)
+    left.set_yticks([i + 0.2 for i in range(len(names))], names)
     left.set_xlabel("workflows per second")
     left.invert_yaxis()
+    left.legend()
     for offset, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
         right.barh(
             [i + offset * 0.27 for i in range(len(names))],
