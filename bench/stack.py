@@ -32,11 +32,11 @@ class BenchStack:
     postgres: psutil.Process
     root: Path
 
-    def spawn(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        """A worker process of the stack, its output under the stack's folder."""
-        log = (self.root / f"{args[-1].replace('/', '_')}.log").open("ab")
-        # Bytecode may be written: the sandbox re-imports the workflow module for every run, and compiling it
-        # from source each time (PYTHONDONTWRITEBYTECODE, set on these machines) costs ~2 ms per application.
+    def spawn(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """A worker process of the stack, its output in `<name>.log` under the stack's folder."""
+        log = (self.root / f"{name}.log").open("ab")
+        # Bytecode may be written: a sandboxed worker re-imports the workflow module for every run, and compiling
+        # it from source each time (PYTHONDONTWRITEBYTECODE, set on these machines) costs ~2 ms per application.
         inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         return subprocess.Popen([sys.executable, *args], env={**inherited, **env}, stdout=log, stderr=subprocess.STDOUT)
 

@@ -63,11 +63,29 @@ async def run(count: int, in_flight: int, open_count: int, crowd_size: int) -> d
         workers = _start_workers(stack)
         try:
             await asyncio.sleep(3)  # workers connect and poll
-            return await _measure(stack, workers, count, in_flight, open_count, crowd_size)
+            measuring = asyncio.create_task(_measure(stack, workers, count, in_flight, open_count, crowd_size))
+            watching = asyncio.create_task(_watch(workers, stack))
+            await asyncio.wait({measuring, watching}, return_when=asyncio.FIRST_COMPLETED)
+            watching.cancel()
+            if not measuring.done():
+                measuring.cancel()
+                await watching  # raises: a worker died, and the batch would wait for it forever
+            return await measuring
         finally:
             for process in workers.values():
-                process.terminate()
-                process.wait(15)
+                if process.is_running():
+                    process.terminate()
+                    process.wait(15)
+
+
+async def _watch(workers: dict[str, psutil.Process], stack: BenchStack) -> None:
+    """Return never; raise as soon as a worker process has exited."""
+    while True:
+        for name, process in workers.items():
+            if not process.is_running() or process.status() == psutil.STATUS_ZOMBIE:
+                log = (stack.root / f"{name}.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"the {name} worker exited; the end of its log:\n{log}")
+        await asyncio.sleep(1)
 
 
 def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
@@ -79,9 +97,9 @@ def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
         "WORKER_HEALTH_PORT": "0",
         "WORKER_METRICS_PORT": "0",
     }
-    real = stack.spawn(["-m", "workers.cli", "worker"], env)
+    real = stack.spawn("real", ["-m", "workers.cli", "worker"], env)
     # The same worker settings (sandbox, concurrency) for the ceilings as for the real service.
-    ceiling = stack.spawn(["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], env)
+    ceiling = stack.spawn("ceiling", ["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], env)
     return {"real": psutil.Process(real.pid), "ceiling": psutil.Process(ceiling.pid)}
 
 
