@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from temporalio import activity, workflow
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import Worker
 
 # The sandbox re-imports this module to check the workflows: the worker's own modules pass through.
 with workflow.unsafe.imports_passed_through():
     from config.settings import get_settings
-    from workers.worker import SANDBOXED_RUNNER
+    from workers.worker import WorkerTuning
 
 EMPTY = "BenchEmptyWorkflow"
 FIVE_ACTIVITIES = "BenchFiveActivitiesWorkflow"
@@ -44,16 +44,13 @@ class FiveActivitiesWorkflow:
 
 async def serve(address: str, namespace: str, task_queue: str) -> None:
     """Run the ceiling worker until cancelled or terminated, with the real worker's settings."""
-    settings = get_settings()
     client = await Client.connect(address, namespace=namespace)
     worker = Worker(
         client,
         task_queue=task_queue,
         workflows=[EmptyWorkflow, FiveActivitiesWorkflow],
         activities=[noop],
-        workflow_runner=SANDBOXED_RUNNER if settings.workflow_sandbox else UnsandboxedWorkflowRunner(),
-        max_concurrent_activities=settings.max_concurrent_activities,
-        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+        **WorkerTuning.from_settings(get_settings()).worker_options(),
     )
     await worker.run()
 

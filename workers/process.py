@@ -20,7 +20,7 @@ from workers import endpoints
 from workers.connect import connect_temporal
 from workers.health import Health, serve_health
 from workers.metrics import report_review_queue, runtime_with_metrics
-from workers.worker import build_worker
+from workers.worker import WorkerTuning, build_worker
 
 console = Console(soft_wrap=True, stderr=True)
 # Beyond the grace period, the time the SDK gets to report the activities it cancelled.
@@ -45,9 +45,7 @@ async def run_worker(settings: Settings) -> None:
             client,
             pool,
             where.task_queue,
-            max_concurrent_activities=settings.max_concurrent_activities,
-            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-            sandboxed=settings.workflow_sandbox,
+            tuning=WorkerTuning.from_settings(settings),
             graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
         )
         health = Health(client, pool)

@@ -20,7 +20,7 @@ from workers.cli_archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
 from workers.connect import connect_temporal
 from workers.local_key import renew_local_key
 from workers.registration import prepare_namespace
-from workers.worker import build_worker
+from workers.worker import WorkerTuning, build_worker
 
 console = Console(soft_wrap=True)
 
@@ -75,9 +75,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             client,
             pool,
             settings.task_queue,
-            max_concurrent_activities=settings.max_concurrent_activities,
-            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-            sandboxed=settings.workflow_sandbox,
+            tuning=WorkerTuning.from_settings(settings),
         )
         endpoints.record(
             settings,

@@ -1,6 +1,8 @@
 """The worker: runs the application workflow and its activities on one task queue."""
 
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Self
 
 import asyncpg
 from pydantic import TypeAdapter
@@ -11,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from activities.archive import ArchiveActivities
+from config.settings import Settings
 from workflows.application import IINApplicationWorkflow
 from workflows.archive_sweep import ArchiveSweepWorkflow
 
@@ -26,28 +29,47 @@ SANDBOXED_RUNNER = SandboxedWorkflowRunner(
 )
 
 
+@dataclass(frozen=True)
+class WorkerTuning:
+    """How a worker runs: its concurrency and whether workflows run in the sandbox."""
+
+    max_concurrent_activities: int = 100
+    max_concurrent_workflow_tasks: int = 100
+    sandboxed: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The tuning MAX_CONCURRENT_ACTIVITIES, MAX_CONCURRENT_WORKFLOW_TASKS and WORKFLOW_SANDBOX set."""
+        return cls(
+            max_concurrent_activities=settings.max_concurrent_activities,
+            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+            sandboxed=settings.workflow_sandbox,
+        )
+
+    def worker_options(self) -> dict[str, Any]:
+        """The temporalio Worker arguments this tuning stands for."""
+        return {
+            "workflow_runner": SANDBOXED_RUNNER if self.sandboxed else UnsandboxedWorkflowRunner(),
+            "max_concurrent_activities": self.max_concurrent_activities,
+            "max_concurrent_local_activities": self.max_concurrent_activities,
+            "max_concurrent_workflow_tasks": self.max_concurrent_workflow_tasks,
+        }
+
+
 def build_worker(
     client: Client,
     pool: asyncpg.Pool,
     task_queue: str,
     *,
-    max_concurrent_activities: int = 100,
-    max_concurrent_workflow_tasks: int = 100,
+    tuning: WorkerTuning = WorkerTuning(),
     graceful_shutdown_timeout: timedelta = timedelta(),
-    sandboxed: bool = True,
 ) -> Worker:
-    """A worker for the application workflow and the archive sweep; every activity shares `pool`.
-
-    `sandboxed=False` runs the workflows without the sandbox's guard, for throughput.
-    """
+    """A worker for the application workflow and the archive sweep; every activity shares `pool`."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[IINApplicationWorkflow, ArchiveSweepWorkflow],
-        workflow_runner=SANDBOXED_RUNNER if sandboxed else UnsandboxedWorkflowRunner(),
         activities=[*build_activities(pool), ArchiveActivities(pool).archive_ended_applications],
-        max_concurrent_activities=max_concurrent_activities,
-        max_concurrent_local_activities=max_concurrent_activities,
-        max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         graceful_shutdown_timeout=graceful_shutdown_timeout,
+        **tuning.worker_options(),
     )
