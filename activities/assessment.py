@@ -6,14 +6,13 @@ is still decided, recorded and audited as its own step (db/decisions.py), and a 
 one is not made, as when they were separate activities.
 """
 
-from datetime import datetime
 from typing import Self
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict, model_validator
 from temporalio import activity
 
-from activities.checks import DuplicateDecision, check_requirements_of, look_for_duplicates, verify
+from activities.checks import DuplicateDecision, check_requirements_of, decision_time, look_for_duplicates, verify
 from activities.submission import open_submission
 from db.decisions import deciding
 from schemas.contract import ApplicationInput
@@ -55,25 +54,24 @@ class AssessmentActivities:
         application_id = data.application.application_id
         async with deciding(self._pool, application_id, ASSESSMENT_STEPS) as session:
             submission = await session.decide(
-                Step.SUBMISSION, Decision, lambda conn: open_submission(conn, data), decided_at=_decided_at
+                Step.SUBMISSION, Decision, lambda conn: open_submission(conn, data), decided_at=decision_time
             )
             verification = await session.decide(
-                Step.VERIFICATION, Decision, lambda conn: verify(conn, data), decided_at=_decided_at
+                Step.VERIFICATION, Decision, lambda conn: verify(conn, data), decided_at=decision_time
             )
             if not verification.passed:
                 return Assessment(submission=submission, verification=verification)
             requirements = await session.decide(
-                Step.REQUIREMENTS, Decision, lambda conn: check_requirements_of(conn, data), decided_at=_decided_at
+                Step.REQUIREMENTS, Decision, lambda conn: check_requirements_of(conn, data), decided_at=decision_time
             )
             if not requirements.passed:
                 return Assessment(submission=submission, verification=verification, requirements=requirements)
             duplicates = await session.decide(
-                Step.DUPLICATES, DuplicateDecision, lambda conn: look_for_duplicates(conn, data), decided_at=_decided_at
+                Step.DUPLICATES,
+                DuplicateDecision,
+                lambda conn: look_for_duplicates(conn, data),
+                decided_at=decision_time,
             )
             return Assessment(
                 submission=submission, verification=verification, requirements=requirements, duplicates=duplicates
             )
-
-
-def _decided_at(decision: Decision) -> datetime:
-    return decision.decided_at

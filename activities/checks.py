@@ -20,7 +20,8 @@ from schemas.decisions import Decision, Finding, Step
 from schemas.enums import ApplicationState, RejectionReason
 
 
-def _decided_at(decision: Decision) -> datetime:
+def decision_time(decision: Decision) -> datetime:
+    """When a check decided: what its audit event is dated with."""
     return decision.decided_at
 
 
@@ -140,7 +141,7 @@ class CheckActivities:
             Step.VERIFICATION,
             Decision,
             lambda conn: verify(conn, data),
-            decided_at=_decided_at,
+            decided_at=decision_time,
         )
 
     @activity.defn(name="check_requirements")
@@ -152,7 +153,7 @@ class CheckActivities:
             Step.REQUIREMENTS,
             Decision,
             lambda conn: check_requirements_of(conn, data),
-            decided_at=_decided_at,
+            decided_at=decision_time,
         )
 
     @activity.defn(name="check_duplicates")
@@ -164,5 +165,5 @@ class CheckActivities:
             Step.DUPLICATES,
             DuplicateDecision,
             lambda conn: look_for_duplicates(conn, data),
-            decided_at=_decided_at,
+            decided_at=decision_time,
         )
