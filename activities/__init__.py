@@ -12,16 +12,18 @@ from activities.iin import IinActivities
 from activities.notices import NoticeActivities
 from activities.review import ReviewActivities
 from activities.submission import SubmissionActivities
+from clock import SYSTEM_CLOCK, Clock
 
 
-def build_activities(pool: asyncpg.Pool) -> list[Callable[..., Any]]:
-    """Every activity of the application workflow, bound to `pool`."""
-    submission = SubmissionActivities(pool)
-    checks = CheckActivities(pool)
-    iin = IinActivities(pool)
-    certificates = CertificateActivities(pool)
+def build_activities(pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> list[Callable[..., Any]]:
+    """Every activity of the application workflow, bound to `pool`, reading the time from `clock`."""
+    submission = SubmissionActivities(pool, clock)
+    checks = CheckActivities(pool, clock)
+    iin = IinActivities(pool, clock)
+    certificates = CertificateActivities(pool, clock=clock)
+    review = ReviewActivities(pool, clock)
     return [
-        AssessmentActivities(pool).assess_application,
+        AssessmentActivities(pool, clock).assess_application,
         submission.register_submission,
         submission.record_breach,
         checks.verify_documents,
@@ -29,7 +31,7 @@ def build_activities(pool: asyncpg.Pool) -> list[Callable[..., Any]]:
         checks.check_duplicates,
         iin.form_iin,
         certificates.issue_certificate,
-        NoticeActivities(pool).issue_rejection_notice,
-        ReviewActivities(pool).record_review,
-        ReviewActivities(pool).record_withdrawal,
+        NoticeActivities(pool, clock).issue_rejection_notice,
+        review.record_review,
+        review.record_withdrawal,
     ]

@@ -20,6 +20,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
+from clock import SYSTEM_CLOCK, Clock
 from db.archive import append, unarchived_ended
 from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
@@ -56,7 +57,9 @@ def history_bytes(history: WorkflowHistory) -> bytes:
     return json.dumps(history.to_json_dict(), sort_keys=True, separators=(",", ":")).encode()
 
 
-async def archive_application(client: Client, pool: asyncpg.Pool, application_id: UUID, state: str) -> Outcome:
+async def archive_application(
+    client: Client, pool: asyncpg.Pool, application_id: UUID, state: str, clock: Clock = SYSTEM_CLOCK
+) -> Outcome:
     """Archive one ended application's history, unless archived already or its workflow is still open.
 
     Fetching a history decodes no payload (whatever `client`'s converter), so what is stored is what
@@ -73,13 +76,25 @@ async def archive_application(client: Client, pool: asyncpg.Pool, application_id
         return "open"
     closed_at = last.event_time.ToDatetime(tzinfo=UTC)
     row = await append(
-        pool, application_id, history.workflow_id, history.run_id, state, closed_at, history_bytes(history)
+        pool,
+        application_id,
+        history.workflow_id,
+        history.run_id,
+        state,
+        closed_at,
+        history_bytes(history),
+        archived_at=clock.now(),
     )
     return "already" if row is None else "archived"
 
 
 async def sweep(
-    client: Client, pool: asyncpg.Pool, *, page: int = 200, on_each: Callable[[UUID, Outcome], None] = lambda *_: None
+    client: Client,
+    pool: asyncpg.Pool,
+    *,
+    page: int = 200,
+    on_each: Callable[[UUID, Outcome], None] = lambda *_: None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> SweepReport:
     """Archive every ended, unarchived application, page by page; report what happened."""
     report = SweepReport()
@@ -88,7 +103,7 @@ async def sweep(
         async with pool.acquire() as conn:
             batch = await unarchived_ended(conn, TERMINAL_STATES, after, page)
         for updated_at, application_id, state in batch:
-            outcome = await archive_application(client, pool, application_id, state)
+            outcome = await archive_application(client, pool, application_id, state, clock)
             if outcome == "archived":
                 report.archived += 1
             elif outcome == "already":
@@ -106,10 +121,11 @@ async def sweep(
 class ArchiveActivities:
     """The sweep as an activity, for the schedule's workflow."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="archive_ended_applications")
     async def archive_ended_applications(self) -> SweepReport:
         """Archive every ended, unarchived application; heartbeats after each, so a dead worker is noticed."""
-        return await sweep(activity.client(), self._pool, on_each=lambda *_: activity.heartbeat())
+        return await sweep(activity.client(), self._pool, on_each=lambda *_: activity.heartbeat(), clock=self._clock)

@@ -14,6 +14,7 @@ from temporalio import activity
 
 from activities.checks import DuplicateDecision, check_requirements_of, decision_time, look_for_duplicates, verify
 from activities.submission import open_submission
+from clock import SYSTEM_CLOCK, Clock
 from db.decisions import deciding
 from schemas.contract import ApplicationInput
 from schemas.decisions import Decision, Step
@@ -41,8 +42,9 @@ class Assessment(BaseModel):
 
 
 class AssessmentActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="assess_application")
     async def assess_application(self, data: ApplicationInput) -> Assessment:
@@ -54,22 +56,31 @@ class AssessmentActivities:
         application_id = data.application.application_id
         async with deciding(self._pool, application_id, ASSESSMENT_STEPS) as session:
             submission = await session.decide(
-                Step.SUBMISSION, Decision, lambda conn: open_submission(conn, data), decided_at=decision_time
+                Step.SUBMISSION,
+                Decision,
+                lambda conn: open_submission(conn, data, self._clock.now()),
+                decided_at=decision_time,
             )
             verification = await session.decide(
-                Step.VERIFICATION, Decision, lambda conn: verify(conn, data), decided_at=decision_time
+                Step.VERIFICATION,
+                Decision,
+                lambda conn: verify(conn, data, self._clock.now()),
+                decided_at=decision_time,
             )
             if not verification.passed:
                 return Assessment(submission=submission, verification=verification)
             requirements = await session.decide(
-                Step.REQUIREMENTS, Decision, lambda conn: check_requirements_of(conn, data), decided_at=decision_time
+                Step.REQUIREMENTS,
+                Decision,
+                lambda conn: check_requirements_of(conn, data, self._clock.now()),
+                decided_at=decision_time,
             )
             if not requirements.passed:
                 return Assessment(submission=submission, verification=verification, requirements=requirements)
             duplicates = await session.decide(
                 Step.DUPLICATES,
                 DuplicateDecision,
-                lambda conn: look_for_duplicates(conn, data),
+                lambda conn: look_for_duplicates(conn, data, self._clock.now()),
                 decided_at=decision_time,
             )
             return Assessment(

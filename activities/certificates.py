@@ -3,11 +3,12 @@
 import base64
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 from temporalio import activity
 
+from clock import SYSTEM_CLOCK, Clock
 from config.settings import get_settings
 from db.applications import record_transition
 from db.certificates import store_certificate
@@ -50,8 +51,9 @@ def certificate_content(request: CertificateRequest, number: str, issued_at: dat
 
 
 class CertificateActivities:
-    def __init__(self, pool: asyncpg.Pool, public_base_url: str | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool, public_base_url: str | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
         self._public_base_url = public_base_url or get_settings().public_base_url
 
     @activity.defn(name="issue_certificate")
@@ -60,7 +62,7 @@ class CertificateActivities:
         application_id = request.data.application.application_id
 
         async def decide(conn: Connection) -> CertificateRef:
-            issued_at = datetime.now(UTC)
+            issued_at = self._clock.now()
             number = new_certificate_number()
             content = certificate_content(request, number, issued_at)
             pdf = render_certificate(content, verification_url(self._public_base_url, number))

@@ -1,11 +1,12 @@
 """The checking steps: documents, legal requirements, and whether the person already has an IIN."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 from temporalio import activity
 
 from activities.transitions import close_step
+from clock import SYSTEM_CLOCK, Clock
 from db import registry
 from db.decisions import decide_once
 from db.invalid_documents import find_invalidation
@@ -78,7 +79,7 @@ async def _registry_findings(conn: Connection, data: ApplicationInput) -> list[F
     ]
 
 
-async def verify(conn: Connection, data: ApplicationInput) -> Decision:
+async def verify(conn: Connection, data: ApplicationInput, now: datetime) -> Decision:
     """Whether the documents can be relied on; moves the projection to documents_verified or rejects."""
     translation = data.application.translation
     state = translation.notarized_in if translation is not None else None
@@ -86,7 +87,7 @@ async def verify(conn: Connection, data: ApplicationInput) -> Decision:
     findings = document_findings(data.application, data.submission_day, memberships)
     findings += mrz_findings(data.application)
     findings += await _registry_findings(conn, data)
-    decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=datetime.now(UTC))
+    decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=now)
     await close_step(
         conn,
         data.application.application_id,
@@ -97,15 +98,15 @@ async def verify(conn: Connection, data: ApplicationInput) -> Decision:
     return decision
 
 
-async def check_requirements_of(conn: Connection, data: ApplicationInput) -> Decision:
+async def check_requirements_of(conn: Connection, data: ApplicationInput, now: datetime) -> Decision:
     """Whether the applicant's data meet the legal requirements; rejects if not."""
     findings = requirement_findings(data.application, data.submission_day)
-    decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=datetime.now(UTC))
+    decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=now)
     await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
     return decision
 
 
-async def look_for_duplicates(conn: Connection, data: ApplicationInput) -> DuplicateDecision:
+async def look_for_duplicates(conn: Connection, data: ApplicationInput, now: datetime) -> DuplicateDecision:
     """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
 
     The projection moves to awaiting_review when there is a probable match and no certain one.
@@ -116,7 +117,7 @@ async def look_for_duplicates(conn: Connection, data: ApplicationInput) -> Dupli
         step=Step.DUPLICATES,
         findings=findings,
         for_review=() if findings else tuple(review_findings(matches)),
-        decided_at=datetime.now(UTC),
+        decided_at=now,
     )
     on_pass = ApplicationState.AWAITING_REVIEW if decision.for_review else None
     await close_step(conn, data.application.application_id, findings, decision.decided_at, on_pass)
@@ -129,8 +130,9 @@ class CheckActivities:
     Newer workflows run the same checks in one step (activities/assessment.py).
     """
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="verify_documents")
     async def verify_documents(self, data: ApplicationInput) -> Decision:
@@ -140,7 +142,7 @@ class CheckActivities:
             data.application.application_id,
             Step.VERIFICATION,
             Decision,
-            lambda conn: verify(conn, data),
+            lambda conn: verify(conn, data, self._clock.now()),
             decided_at=decision_time,
         )
 
@@ -152,7 +154,7 @@ class CheckActivities:
             data.application.application_id,
             Step.REQUIREMENTS,
             Decision,
-            lambda conn: check_requirements_of(conn, data),
+            lambda conn: check_requirements_of(conn, data, self._clock.now()),
             decided_at=decision_time,
         )
 
@@ -164,6 +166,6 @@ class CheckActivities:
             data.application.application_id,
             Step.DUPLICATES,
             DuplicateDecision,
-            lambda conn: look_for_duplicates(conn, data),
+            lambda conn: look_for_duplicates(conn, data, self._clock.now()),
             decided_at=decision_time,
         )

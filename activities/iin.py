@@ -1,13 +1,12 @@
 """Forming the IIN: the registration of a new person in the national register of foreigners."""
 
-from datetime import UTC, datetime
-
 import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.checks import duplicate_findings
 from activities.transitions import close_step
+from clock import SYSTEM_CLOCK, Clock
 from db import registry
 from db.applications import record_transition
 from db.decisions import decide_once
@@ -19,8 +18,9 @@ from schemas.status import Transition
 
 
 class IinActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="form_iin")
     async def form_iin(self, data: ApplicationInput) -> FormedIin:
@@ -38,7 +38,7 @@ class IinActivities:
         async def decide(conn: Connection) -> FormedIin:
             await registry.lock_identity(conn, application)
             findings = tuple(duplicate_findings(await registry.find_matches(conn, application)))
-            now = datetime.now(UTC)
+            now = self._clock.now()
             if findings:
                 await close_step(conn, application.application_id, findings, now, None)
                 return FormedIin(iin=None, findings=findings, decided_at=now)

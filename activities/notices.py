@@ -1,12 +1,13 @@
 """Issuing the rejection notice: the reasons for a refusal and their grounds, for the applicant."""
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 from temporalio import activity
 
 from activities.certificates import new_document_number
+from clock import SYSTEM_CLOCK, Clock
 from db.certificates import store_notice
 from db.decisions import decide_once
 from db.pool import Connection
@@ -37,8 +38,9 @@ def notice_content(request: RejectionNoticeRequest, number: str, issued_at: date
 
 
 class NoticeActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="issue_rejection_notice")
     async def issue_rejection_notice(self, request: RejectionNoticeRequest) -> RejectionNoticeRef:
@@ -46,7 +48,7 @@ class NoticeActivities:
         application_id = request.data.application.application_id
 
         async def decide(conn: Connection) -> RejectionNoticeRef:
-            issued_at = datetime.now(UTC)
+            issued_at = self._clock.now()
             number = new_document_number("RN")
             content = notice_content(request, number, issued_at)
             pdf = render_notice(content)

@@ -4,7 +4,7 @@ Both are decided once like every step, so the audit trail holds who decided, wha
 officer and the note, or who withdrew and the reason): the recorded outcome is the audit detail.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 
 from activities.transitions import close_step
+from clock import SYSTEM_CLOCK, Clock
 from db.applications import record_transition
 from db.decisions import decide_once
 from db.pool import Connection
@@ -74,8 +75,9 @@ def same_person_finding(officer_id: str) -> Finding:
 
 
 class ReviewActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="record_review")
     async def record_review(self, request: ReviewRequest) -> ReviewOutcome:
@@ -90,7 +92,7 @@ class ReviewActivities:
                 note=decision.note,
                 reviewed=request.reviewed,
                 findings=(same_person_finding(decision.officer_id),) if same else (),
-                decided_at=datetime.now(UTC),
+                decided_at=self._clock.now(),
             )
             # A different person stays awaiting_review in the projection until form_iin moves it on.
             await close_step(conn, request.application_id, outcome.findings, outcome.decided_at, None)
@@ -108,7 +110,7 @@ class ReviewActivities:
             outcome = WithdrawalOutcome(
                 requested_by=request.withdrawal.requested_by,
                 reason=request.withdrawal.reason,
-                decided_at=datetime.now(UTC),
+                decided_at=self._clock.now(),
             )
             transition = Transition(state=ApplicationState.WITHDRAWN, at=outcome.decided_at)
             await record_transition(conn, request.application_id, transition)

@@ -1,10 +1,11 @@
 """Opening an application in the projection, and recording a breached deadline."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 from temporalio import activity
 
+from clock import SYSTEM_CLOCK, Clock
 from db import applications
 from db.decisions import decide_once
 from db.pool import Connection
@@ -12,15 +13,16 @@ from schemas.contract import ApplicationInput, BreachNotice
 from schemas.decisions import Decision, Step
 
 
-async def open_submission(conn: Connection, data: ApplicationInput) -> Decision:
+async def open_submission(conn: Connection, data: ApplicationInput, now: datetime) -> Decision:
     """Open the application's projection row in state `submitted`."""
     await applications.open_application(conn, data)
-    return Decision(step=Step.SUBMISSION, decided_at=datetime.now(UTC))
+    return Decision(step=Step.SUBMISSION, decided_at=now)
 
 
 class SubmissionActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._clock = clock
 
     @activity.defn(name="register_submission")
     async def register_submission(self, data: ApplicationInput) -> Decision:
@@ -30,7 +32,7 @@ class SubmissionActivities:
             data.application.application_id,
             Step.SUBMISSION,
             Decision,
-            lambda conn: open_submission(conn, data),
+            lambda conn: open_submission(conn, data, self._clock.now()),
             decided_at=lambda d: d.decided_at,
         )
 

@@ -66,7 +66,7 @@ async def submit_application(
         if recorded is None and await establishment_of(conn, application_id) is not None:
             raise ProblemError("application-conflict", "this id was submitted outside the API")
     if recorded is None:
-        data = await resolve(context.pool, application)
+        data = await resolve(context.pool, application, now=context.clock.now())
         async with context.pool.acquire() as conn, conn.transaction():
             receipt = await record_submission(
                 conn,

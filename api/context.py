@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from api.problems import ProblemError
+from clock import SYSTEM_CLOCK, Clock
 from db.api_keys import ApiKey, authenticate
 
 
@@ -23,6 +24,7 @@ class ApiContext:
     public_base_url: str
     codec: PayloadCodec | None = None  # serves /codec when the service seals its payloads
     ui_origins: tuple[str, ...] = ()  # Web UI origins allowed to call /codec from a browser
+    clock: Clock = SYSTEM_CLOCK  # when a submission is received
 
 
 def get_context(request: Request) -> ApiContext:

@@ -11,16 +11,17 @@ years. Prints allocations per second and checks that every IIN is distinct and v
 import argparse
 import asyncio
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
 from bench.duplicates import bench_database
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from rules.iin import is_valid_iin
 from schemas.contract import ApplicationInput
 from service.intake import resolve
@@ -54,8 +55,8 @@ async def main(count: int, allocators: int) -> None:
         pool = await create_pool(dsn, min_size=allocators, max_size=allocators + 2)
         await migrate(pool)
         await load_reference_data(pool, REPO_ROOT / "data")
-        await extend_service_window(pool, date.today())
-        now = datetime.now(UTC)
+        await open_local_window(pool)
+        now = SYSTEM_CLOCK.now()
         one_day = [make_application(applicant=make_applicant(birth_date=date(1988, 8, 8))) for _ in range(count)]
         spread = [make_application() for _ in range(count)]
         activities = IinActivities(pool)

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -30,6 +29,7 @@ from temporalio.client import Client
 from activities.archive import sweep
 from bench.stack import bench_stack
 from bench.throughput import application_mix
+from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
 from codec.keys import KeyRing
 from config.settings import REPO_ROOT
@@ -49,10 +49,12 @@ async def _real_histories(client: Client, pool: asyncpg.Pool, count: int) -> Non
     registered = [make_application() for _ in range(20)]
     async with build_worker(client, pool, QUEUE):
         for application in registered:  # the people the duplicate cases collide with
-            await (await submit(client, pool, application, QUEUE)).handle.result()
+            await (await submit(client, pool, application, QUEUE, now=SYSTEM_CLOCK.now())).handle.result()
 
         async def one(i: int) -> None:
-            await (await submit(client, pool, application_mix(i, registered), QUEUE)).handle.result()
+            await (
+                await submit(client, pool, application_mix(i, registered), QUEUE, now=SYSTEM_CLOCK.now())
+            ).handle.result()
 
         await asyncio.gather(*(one(i) for i in range(count)))
     report = await sweep(client, pool)
@@ -71,7 +73,7 @@ async def _copies(pool: asyncpg.Pool, total: int) -> float:
             application_id = uuid.uuid4()
             await append(
                 pool, application_id, workflow_id(application_id), "bench", model["state"], model["closed_at"],
-                model["history"],
+                model["history"], SYSTEM_CLOCK.now(),
             )  # fmt: skip
             progress.advance(task)
     return missing / (time.perf_counter() - started)
@@ -131,7 +133,7 @@ def main() -> None:
     figures = asyncio.run(run(args.applications, args.real))
     for key, value in figures.items():
         console.print(f"{key:36} {value}")
-    out = REPO_ROOT / "bench" / "results" / f"archive-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out = REPO_ROOT / "bench" / "results" / f"archive-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     console.print(f"written to {out}")
 

@@ -20,13 +20,14 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from bench.synthetic import Person, Probe, probes, registry
+from clock import SYSTEM_CLOCK
 from db import registry as registry_db
 from db.migrate import migrate
 from db.pool import create_pool
@@ -126,7 +127,7 @@ def application_of(person: Person) -> Application:
     return Application(
         application_id=uuid.uuid4(),
         establishment_id="emb-tr-ankara",
-        submitted_at=datetime.now(UTC),
+        submitted_at=SYSTEM_CLOCK.now(),
         officer_id="bench",
         original_compared=True,
         applicant=Applicant(

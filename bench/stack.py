@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from codec.keys import new_key_entry
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from workers import embedded
 from workers.embedded import free_port
 
@@ -54,7 +53,7 @@ async def bench_stack() -> AsyncIterator[BenchStack]:
         pool = await create_pool(database_url, min_size=1, max_size=2)
         await migrate(pool)
         await load_reference_data(pool, REPO_ROOT / "data")
-        await extend_service_window(pool, date.today())
+        await open_local_window(pool)
         await pool.close()
         # The postmaster's pid is the first line of its pid file; its backends are its children.
         postmaster = int((root / "postgres" / "postmaster.pid").read_text(encoding="ascii").split()[0])

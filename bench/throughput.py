@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -30,6 +29,7 @@ from temporalio.client import Client
 from bench.ceiling import EMPTY, FIVE_ACTIVITIES
 from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds, open_loop, peak_rss_mb
 from bench.stack import BenchStack, bench_stack
+from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
 from codec.keys import KeyRing
 from config.settings import REPO_ROOT
@@ -129,14 +129,14 @@ async def _measure(
 
         async def real(i: int, mix: bool = True) -> None:
             application = application_mix(i, registered) if mix else registered[i]
-            await (await submit(sealed, pool, application, REAL_QUEUE)).handle.result()
+            await (await submit(sealed, pool, application, REAL_QUEUE, now=SYSTEM_CLOCK.now())).handle.result()
 
         # The server refuses more than about 1,200 concurrent long polls per namespace: every application
         # of the crowd is started at once, and at most 1,000 of them are waited on at a time.
         waiting = asyncio.Semaphore(1000)
 
         async def crowded(i: int) -> None:
-            submitted = await submit(sealed, pool, application_mix(i, registered), REAL_QUEUE)
+            submitted = await submit(sealed, pool, application_mix(i, registered), REAL_QUEUE, now=SYSTEM_CLOCK.now())
             async with waiting:
                 await submitted.handle.result()
 
@@ -231,7 +231,7 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
         f" steady state: {ratios['steady_real_to_empty']} and {ratios['steady_real_to_five_activities']}"
     )
     return {
-        "at": datetime.now(UTC).isoformat(),
+        "at": SYSTEM_CLOCK.now().isoformat(),
         "machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
         "count": count,
         "in_flight": in_flight,
@@ -289,7 +289,7 @@ def main() -> None:
     results = asyncio.run(run(args.count, args.in_flight, args.open_count, args.crowd))
     out = REPO_ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"throughput-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    path = out / f"throughput-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(results, indent=2), encoding="utf-8")
     chart(results, REPO_ROOT / "docs" / "performance.png")
     console.print(f"results: {path}; chart: docs/performance.png; {time.perf_counter() - started:.0f} s in all")

@@ -111,15 +111,15 @@ async def append(
     state: str,
     closed_at: datetime,
     history: bytes,
+    archived_at: datetime,
 ) -> ArchivedHistory | None:
-    """Append one history to the chain; None if the application is archived already (nothing written)."""
+    """Append one history to the chain, dated `archived_at`; None if archived already (nothing written)."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", CHAIN_LOCK)
         if await is_archived(conn, application_id):
             return None
         head = await conn.fetchrow("SELECT application_id, row_hash FROM history_archive ORDER BY seq DESC LIMIT 1")
         seq = await conn.fetchval("SELECT nextval(pg_get_serial_sequence('history_archive', 'seq'))")
-        now = datetime.now(UTC)
         prev_application_id, prev_hash = (head["application_id"], head["row_hash"]) if head else (None, GENESIS)
         digest = hashlib.sha256(history).hexdigest()
         row = ArchivedHistory(
@@ -129,7 +129,7 @@ async def append(
             run_id=run_id,
             state=state,
             closed_at=closed_at,
-            archived_at=now,
+            archived_at=archived_at,
             history=history,
             history_sha256=digest,
             prev_application_id=prev_application_id,

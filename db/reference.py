@@ -2,7 +2,7 @@
 
 Loaded idempotently from the CSV files in data/: the files are the truth, so a row removed from a
 file is removed from the table. Rows whose id starts with `local-` are a local deployment's own
-additions (see `extend_service_window`) and survive reloads.
+additions (see `open_local_window`) and survive reloads.
 """
 
 import csv
@@ -18,6 +18,7 @@ from schemas.enums import Convention, EstablishmentKind
 from schemas.establishment import AgeRule, ApplicantCategory, Establishment, ServicePeriod
 
 LOCAL_PREFIX = "local-"
+LOCAL_WINDOW = f"{LOCAL_PREFIX}window"
 ALL_CATEGORIES = "all"  # service_periods.csv: every foreigner may apply
 
 
@@ -145,7 +146,7 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
                 (
                     r["id"],
                     date.fromisoformat(r["starts_on"]),
-                    date.fromisoformat(r["ends_on"]),
+                    _optional_date(r["ends_on"]),
                     _plus_list(r["establishment_ids"]) or None,
                     period_categories[r["id"]],
                     r.get("source", ""),
@@ -171,28 +172,28 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
     return LoadReport(len(establishments), len(closures), len(periods), len(memberships), len(categories))
 
 
-async def extend_service_window(pool: asyncpg.Pool, through: date) -> ServicePeriod | None:
-    """Add a local period from the day after the last shipped period through `through`.
+async def open_local_window(pool: asyncpg.Pool) -> ServicePeriod | None:
+    """Open the local stack's own service period: from the day after the last shipped period, with no end.
 
-    For a local stack whose clock is past every shipped period; returns None when no extension is
-    needed. The period is data like any other and is listed as `local-extension`; it admits every
+    For a local stack or a test run whose clock is past every shipped period. Open-ended, so it covers
+    the local date at every establishment (from UTC-12 to UTC+14) for as long as the stack runs,
+    across midnight and the year's end, with no renewal; returns None when a shipped period has no
+    end itself. The period is data like any other and is listed as `local-window`; it admits every
     foreigner (categories NULL), so that local demos need no category.
     """
-    async with pool.acquire() as conn:
-        last_end = await conn.fetchval(
-            "SELECT max(ends_on) FROM service_periods WHERE NOT starts_with(id, $1)", LOCAL_PREFIX
-        )
-        if last_end is None or last_end >= through:
-            await conn.execute("DELETE FROM service_periods WHERE id = $1", f"{LOCAL_PREFIX}extension")
+    async with pool.acquire() as conn, conn.transaction():
+        shipped = await conn.fetch("SELECT ends_on FROM service_periods WHERE NOT starts_with(id, $1)", LOCAL_PREFIX)
+        await conn.execute("DELETE FROM service_periods WHERE starts_with(id, $1)", LOCAL_PREFIX)
+        ends = [row["ends_on"] for row in shipped]
+        if None in ends:
             return None
-        period = ServicePeriod(id=f"{LOCAL_PREFIX}extension", starts_on=last_end + timedelta(days=1), ends_on=through)
+        starts_on = max(ends) + timedelta(days=1) if ends else date.min
+        period = ServicePeriod(id=LOCAL_WINDOW, starts_on=starts_on, ends_on=None)
         await conn.execute(
             """INSERT INTO service_periods (id, starts_on, ends_on, establishment_ids, categories, source)
-               VALUES ($1, $2, $3, NULL, NULL, 'local stack: window extended to today')
-               ON CONFLICT (id) DO UPDATE SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on""",
+               VALUES ($1, $2, NULL, NULL, NULL, 'local stack: open until further notice')""",
             period.id,
             period.starts_on,
-            period.ends_on,
         )
         return period
 
@@ -221,7 +222,7 @@ async def find_establishment(conn: Connection, establishment_id: str) -> Establi
 async def find_service_period(conn: Connection, establishment_id: str, day: date) -> ServicePeriod | None:
     """The period covering `day` at the establishment, with its categories; the latest-starting if several."""
     row = await conn.fetchrow(
-        f"""{_PERIODS} WHERE starts_on <= $2 AND $2 <= ends_on
+        f"""{_PERIODS} WHERE starts_on <= $2 AND ($2 <= ends_on OR ends_on IS NULL)
               AND (establishment_ids IS NULL OR $1 = ANY(establishment_ids))
             ORDER BY starts_on DESC, id LIMIT 1""",
         establishment_id,
@@ -233,7 +234,9 @@ async def find_service_period(conn: Connection, establishment_id: str, day: date
 async def service_periods(conn: Connection, on: date | None = None) -> list[ServicePeriod]:
     """Every service period (or those covering `on` at some establishment), earliest first."""
     rows = await conn.fetch(
-        f"{_PERIODS} WHERE $1::date IS NULL OR (starts_on <= $1 AND $1 <= ends_on) ORDER BY starts_on, id", on
+        f"""{_PERIODS} WHERE $1::date IS NULL OR (starts_on <= $1 AND ($1 <= ends_on OR ends_on IS NULL))
+            ORDER BY starts_on, id""",
+        on,
     )
     return [await _period(conn, row) for row in rows]
 

@@ -67,7 +67,7 @@ class ServicePeriod(BaseModel):
 
     id: str
     starts_on: date
-    ends_on: date
+    ends_on: date | None = None  # None: until further notice
     establishment_ids: frozenset[str] | None = None  # None: every establishment in the reference data
     categories: tuple[ApplicantCategory, ...] | None = None  # None: every foreigner may apply
     source: str = ""

@@ -6,7 +6,7 @@ input.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 from temporalio.client import Client, WorkflowHandle
@@ -53,9 +53,8 @@ class Submitted:
     handle: WorkflowHandle[object, ApplicationStatus]
 
 
-async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime | None = None) -> ApplicationInput:
-    """The workflow input for `application`, or an IntakeError naming the field at fault."""
-    now = now or datetime.now(UTC)
+async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime) -> ApplicationInput:
+    """The workflow input for `application` received at `now`, or an IntakeError naming the field at fault."""
     if application.submitted_at > now + CLOCK_SKEW:
         raise SubmittedInFuture("submitted_at", "the submission time is in the future")
     async with pool.acquire() as conn:
@@ -121,9 +120,9 @@ async def submit(
     application: Application,
     task_queue: str,
     *,
-    now: datetime | None = None,
+    now: datetime,
     indexed: bool = True,
 ) -> Submitted:
-    """Resolve and start `application`; raises IntakeError before starting anything."""
+    """Resolve `application` received at `now` and start it; raises IntakeError before starting anything."""
     data = await resolve(pool, application, now=now)
     return Submitted(input=data, handle=await start(client, data, task_queue, indexed=indexed))

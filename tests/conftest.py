@@ -3,6 +3,11 @@
 PostgreSQL is embedded (a fresh data directory per session) unless DATABASE_URL names one; each
 session then works in a database of its own. Temporal is the time-skipping test server, so deadline
 timers fire without waiting; tests that need visibility use the dev server (`dev_env`).
+
+Time: code reads "now" from `clock.SYSTEM_CLOCK` (or a `FixedClock` a test hands it), never from the
+hour the suite runs at. `pytest --at 2026-12-31T23:30:00+00:00` (or IIN_TEST_AT) runs the whole suite
+at that instant, ticking from there; how the Temporal servers' clocks are kept consistent with it is in
+tests/timetravel.py.
 """
 
 import os
@@ -11,7 +16,6 @@ import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -21,14 +25,36 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
+from tests import timetravel
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 
 BIN = Path(sys.executable).parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--at",
+        default=os.environ.get(timetravel.AT_ENV),
+        help="run the suite at this instant (ISO 8601 with offset, not in the past), ticking from there",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    timetravel.start(config.getoption("--at"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    timetravel.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock: {SYSTEM_CLOCK.now().isoformat()} ({'--at' if timetravel.traveling() else 'real time'})"
 
 
 def _binary(name: str) -> str:
@@ -83,11 +109,11 @@ def with_database(dsn: str, name: str) -> str:
 
 @pytest_asyncio.fixture(scope="session")
 async def pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    """The session's pool; the local service window is extended to today, as `iin up` does."""
+    """The session's pool, with the local stack's open-ended service window, as `iin up` has."""
     pool = await create_pool(database_dsn, min_size=2, max_size=20)
     await migrate(pool)
     await load_reference_data(pool, REPO_ROOT / "data")
-    await extend_service_window(pool, date.today())
+    await open_local_window(pool)
     yield pool
     await pool.close()
 
@@ -117,6 +143,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=_binary("temporal-test-server")
     )
+    await timetravel.align(environment)
     yield environment
     await environment.shutdown()
 

@@ -2,10 +2,11 @@
 
 import random
 import string
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
+from clock import SYSTEM_CLOCK
 from schemas.application import Applicant, Application, IdentityDocument, SupportingDocument, Translation
 from schemas.enums import Certification, DocumentKind, Sex
 
@@ -34,8 +35,8 @@ def make_document(**overrides: Any) -> IdentityDocument:
         "kind": DocumentKind.PASSPORT,
         "number": "U" + uuid4().hex[:8].upper(),
         "issuing_state": "TR",
-        "issued_on": date.today() - timedelta(days=400),
-        "expires_on": date.today() + timedelta(days=3000),
+        "issued_on": SYSTEM_CLOCK.now().date() - timedelta(days=400),
+        "expires_on": SYSTEM_CLOCK.now().date() + timedelta(days=3000),
         "particulars_in_latin_or_cyrillic": True,
     }
     fields.update(overrides)
@@ -48,9 +49,9 @@ def make_translation(**overrides: Any) -> Translation:
         "notarized": True,
         "notary": "Notary Office No. 1",
         "notarized_in": "CN",
-        "notarized_on": date.today() - timedelta(days=30),
+        "notarized_on": SYSTEM_CLOCK.now().date() - timedelta(days=30),
         "certification": Certification.APOSTILLE,
-        "certified_on": date.today() - timedelta(days=7),
+        "certified_on": SYSTEM_CLOCK.now().date() - timedelta(days=7),
     }
     fields.update(overrides)
     return Translation(**fields)
@@ -72,7 +73,7 @@ def make_application(**overrides: Any) -> Application:
     fields: dict[str, Any] = {
         "application_id": uuid4(),
         "establishment_id": "emb-tr-ankara",
-        "submitted_at": datetime.now(UTC),
+        "submitted_at": SYSTEM_CLOCK.now(),
         "officer_id": "officer-17",
         "original_compared": True,
         "applicant": make_applicant(),

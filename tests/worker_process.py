@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.timetravel import iin_command
 from workers.embedded import free_port, stop_process
-
-IIN = str(Path(sys.executable).with_name("iin"))
 
 
 @dataclass
@@ -88,7 +86,10 @@ def worker_process(
         "WORKER_METRICS_PORT": "0",  # no fixed port: several workers run on this machine at once
         **(extra_env or {}),
     }
-    worker = WorkerProcess([IIN, "worker"], env, workdir, f"http://127.0.0.1:{port}", workdir / f"worker-{port}.log")
+    command, travel_env = iin_command("worker")
+    worker = WorkerProcess(
+        command, env | travel_env, workdir, f"http://127.0.0.1:{port}", workdir / f"worker-{port}.log"
+    )
     worker.start()
     try:
         yield worker

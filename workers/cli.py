@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from client import ApiError
+from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
@@ -98,7 +99,7 @@ def sample(
     api_key: ApiKeyOption = None,
 ) -> None:
     """Submit a sample application through the API and print its status as it moves, until it ends."""
-    _submit_and_follow(sample_application(establishment), api_key)
+    _submit_and_follow(sample_application(SYSTEM_CLOCK.now(), establishment), api_key)
 
 
 @app.command("submit")

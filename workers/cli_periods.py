@@ -51,7 +51,7 @@ def _periods_table(periods: list[ServicePeriod]) -> Table:
         table.add_row(
             period.id,
             period.starts_on.isoformat(),
-            period.ends_on.isoformat(),
+            period.ends_on.isoformat() if period.ends_on else "until further notice",
             _scope(period.establishment_ids, "all"),
             categories,
             period.source,

@@ -3,7 +3,7 @@
 import asyncio
 import signal
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
@@ -14,7 +14,7 @@ from codec.settings import key_ring, local_key_ring
 from config.settings import Settings
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from workers import embedded, endpoints
 from workers.cli_archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
 from workers.connect import connect_temporal
@@ -70,7 +70,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
     try:
         applied = await migrate(pool)
         report = await load_reference_data(pool, settings.reference_data_dir)
-        extension = await extend_service_window(pool, date.today())
+        local_window = await open_local_window(pool)
         worker = build_worker(
             client,
             pool,
@@ -107,10 +107,10 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             f"  reference data: {report.establishments} establishments, {report.service_periods} service periods,"
             f" {report.memberships} convention memberships"
         )
-        if extension is not None:
+        if local_window is not None:
             console.print(
-                f"  [yellow]service window extended for local use[/yellow]: {extension.id}"
-                f" {extension.starts_on} .. {extension.ends_on}"
+                f"  [yellow]service window opened for local use[/yellow]: {local_window.id}"
+                f" from {local_window.starts_on}, until further notice"
             )
         console.print(f"  Temporal:     {temporal_address} (namespace {settings.temporal_namespace})")
         if ui:

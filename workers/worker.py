@@ -13,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from activities.archive import ArchiveActivities
+from clock import SYSTEM_CLOCK, Clock
 from config.settings import Settings
 from workflows.application import IINApplicationWorkflow
 from workflows.archive_sweep import ArchiveSweepWorkflow
@@ -63,13 +64,14 @@ def build_worker(
     *,
     tuning: WorkerTuning = WorkerTuning(),
     graceful_shutdown_timeout: timedelta = timedelta(),
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Worker:
-    """A worker for the application workflow and the archive sweep; every activity shares `pool`."""
+    """A worker for the application workflow and the archive sweep; every activity shares `pool` and `clock`."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[IINApplicationWorkflow, ArchiveSweepWorkflow],
-        activities=[*build_activities(pool), ArchiveActivities(pool).archive_ended_applications],
+        activities=[*build_activities(pool, clock), ArchiveActivities(pool, clock).archive_ended_applications],
         graceful_shutdown_timeout=graceful_shutdown_timeout,
         **tuning.worker_options(),
     )

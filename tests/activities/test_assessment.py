@@ -1,19 +1,19 @@
 """The opening checks in one step: each decided and audited on its own, once, and only as far as they pass."""
 
 import asyncio
-from datetime import UTC, datetime
 
 import asyncpg
 from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities
+from clock import SYSTEM_CLOCK
 from schemas.contract import ApplicationInput
 from service.intake import resolve
 from tests.factories import make_applicant, make_application
 
 
 async def resolved(pool: asyncpg.Pool, **overrides: object) -> ApplicationInput:
-    return await resolve(pool, make_application(**overrides), now=datetime.now(UTC))
+    return await resolve(pool, make_application(**overrides), now=SYSTEM_CLOCK.now())
 
 
 async def recorded_steps(pool: asyncpg.Pool, data: ApplicationInput) -> tuple[list[str], list[str], str]:

@@ -1,6 +1,6 @@
 """The duplicate check in three bands, against the registry in PostgreSQL."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -9,6 +9,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.checks import CheckActivities
 from activities.iin import IinActivities
+from clock import SYSTEM_CLOCK
 from db import registry
 from db.applications import find_status
 from rules.matching import SIMILAR_NAME, Band, MatchBasis, probe_for
@@ -20,7 +21,7 @@ from tests.factories import make_applicant, make_application, make_document
 
 
 async def resolved(pool: asyncpg.Pool, application: Application) -> ApplicationInput:
-    return await resolve(pool, application, now=datetime.now(UTC))
+    return await resolve(pool, application, now=SYSTEM_CLOCK.now())
 
 
 async def registered(pool: asyncpg.Pool, **applicant: Any) -> Application:

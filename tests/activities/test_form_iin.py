@@ -1,12 +1,13 @@
 """IIN formation: idempotent per application, unique under concurrency, one IIN per person."""
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 
 import asyncpg
 from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
+from clock import SYSTEM_CLOCK
 from rules.iin import is_valid_iin
 from schemas.contract import ApplicationInput
 from schemas.enums import Sex
@@ -15,7 +16,7 @@ from tests.factories import make_applicant, make_application
 
 
 async def resolved(pool: asyncpg.Pool, **overrides: object) -> ApplicationInput:
-    return await resolve(pool, make_application(**overrides), now=datetime.now(UTC))
+    return await resolve(pool, make_application(**overrides), now=SYSTEM_CLOCK.now())
 
 
 async def test_forming_twice_for_one_application_returns_the_same_iin(pool: asyncpg.Pool) -> None:

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -11,6 +10,7 @@ from temporalio.testing import ActivityEnvironment
 from typer.testing import CliRunner, Result
 
 from activities.checks import CheckActivities
+from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db import invalid_documents
 from schemas.application import Application
@@ -23,7 +23,7 @@ HEADER = "issuing_state,number,reason,reported_on,source\n"
 
 
 async def verified_codes(pool: asyncpg.Pool, application: Application) -> list[tuple[str, str]]:
-    data: ApplicationInput = await resolve(pool, application, now=datetime.now(UTC))
+    data: ApplicationInput = await resolve(pool, application, now=SYSTEM_CLOCK.now())
     decision = await ActivityEnvironment().run(CheckActivities(pool).verify_documents, data)
     return [(f.code, f.field) for f in decision.findings]
 

@@ -1,11 +1,12 @@
 """POST, GET and listing of applications: idempotency, conflicts, the status, filters and pages."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import httpx
 
 from api.models import ApplicationAccepted, ApplicationPage
+from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
 from tests.api.conftest import ANKARA, BEIJING, Keys, bearer, final_status, submit
 from tests.factories import make_applicant, make_application
@@ -62,11 +63,11 @@ async def test_the_listing_filters_by_state_and_establishment(http: httpx.AsyncC
 
 
 async def test_the_listing_filters_by_submission_time_and_breach(http: httpx.AsyncClient, keys: Keys) -> None:
-    earlier = make_application(submitted_at=datetime.now(UTC) - timedelta(hours=2))
+    earlier = make_application(submitted_at=SYSTEM_CLOCK.now() - timedelta(hours=2))
     later = make_application()
     for application in (earlier, later):
         await final_status(http, application, keys.ankara)
-    params = {"submitted_from": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "breached": "false"}
+    params = {"submitted_from": (SYSTEM_CLOCK.now() - timedelta(hours=1)).isoformat(), "breached": "false"}
     answer = await http.get("/v1/applications", params=params | {"limit": 200}, headers=bearer(keys.ankara))
     ids = {item.application_id for item in ApplicationPage.model_validate_json(answer.content).items}
     assert later.application_id in ids and earlier.application_id not in ids
@@ -77,7 +78,7 @@ async def test_the_listing_filters_by_submission_time_and_breach(http: httpx.Asy
 
 
 async def test_pages_follow_the_cursor_newest_first_without_overlap(http: httpx.AsyncClient, keys: Keys) -> None:
-    now = datetime.now(UTC)
+    now = SYSTEM_CLOCK.now()
     applications = [make_application(submitted_at=now - timedelta(minutes=30 + i)) for i in range(3)]
     for application in applications:
         await submit(http, application, keys.ankara)

@@ -2,7 +2,7 @@
 
 import hashlib
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -11,6 +11,7 @@ import zxingcpp
 
 from activities.notices import NoticeActivities
 from api.models import CertificateVerification
+from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db.certificates import revoke_certificate
 from documents.certificate import verification_url
@@ -84,7 +85,10 @@ async def test_verification_of_a_number_never_issued_is_not_found(http: httpx.As
 async def test_a_rejected_application_gets_a_notice_with_its_reasons_and_grounds(
     http: httpx.AsyncClient, keys: Keys
 ) -> None:
-    expired = make_document(issued_on=date.today() - timedelta(days=4000), expires_on=date.today() - timedelta(days=1))
+    expired = make_document(
+        issued_on=SYSTEM_CLOCK.now().date() - timedelta(days=4000),
+        expires_on=SYSTEM_CLOCK.now().date() - timedelta(days=1),
+    )
     status = await final_status(http, make_application(document=expired), keys.ankara)
     assert status.state is ApplicationState.REJECTED
     answer = await http.get(f"/v1/applications/{status.application_id}/rejection-notice", headers=bearer(keys.ankara))
@@ -116,11 +120,11 @@ async def test_the_verification_page_shows_the_verdict_without_the_full_iin_or_n
 
 
 async def test_issuing_a_notice_again_returns_the_first_and_stores_one(pool: asyncpg.Pool) -> None:
-    data = await resolve(pool, make_application())
+    data = await resolve(pool, make_application(), now=SYSTEM_CLOCK.now())
     finding = Finding(
         reason=RejectionReason.REQUIREMENTS_NOT_MET, code="test", field="applicant.birth_date", message="test"
     )
-    request = RejectionNoticeRequest(data=data, findings=(finding,), rejected_at=datetime.now(UTC))
+    request = RejectionNoticeRequest(data=data, findings=(finding,), rejected_at=SYSTEM_CLOCK.now())
     notices = NoticeActivities(pool)
     first = await notices.issue_rejection_notice(request)
     again = await notices.issue_rejection_notice(request)

@@ -1,6 +1,6 @@
 """Every problem type: stable type URIs, field paths, problem+json, and no stack traces."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -8,6 +8,7 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
+from clock import SYSTEM_CLOCK
 from db.api_keys import create_key, revoke_key
 from tests.api.conftest import Keys, bearer, submit
 from tests.factories import make_application
@@ -53,7 +54,7 @@ async def test_an_intake_refusal_has_its_own_type_and_field(http: httpx.AsyncCli
 
 
 async def test_a_submission_in_the_future_is_refused_at_intake(http: httpx.AsyncClient, keys: Keys) -> None:
-    answer = await submit(http, make_application(submitted_at=datetime.now(UTC) + timedelta(hours=2)), keys.ankara)
+    answer = await submit(http, make_application(submitted_at=SYSTEM_CLOCK.now() + timedelta(hours=2)), keys.ankara)
     assert (answer.status_code, answer.json()["type"]) == (422, PROBLEMS + "submitted-in-future")
 
 

@@ -3,7 +3,6 @@
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from temporalio.client import Client
 from typer.testing import CliRunner, Result
 
 from activities.archive import history_bytes
+from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db.archive import ArchivedHistory, append
 from db.migrate import migrate
@@ -31,7 +31,7 @@ RECORDED = Path(__file__).parents[1] / "histories" / "20261125-certificate.json"
 async def ended_application(client: Client, pool: asyncpg.Pool, task_queue: str) -> UUID:
     """Submit an application on the dev server and wait for it to end; its id."""
     application = make_application()
-    submitted = await submit(client, pool, application, task_queue)
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     await submitted.handle.result()
     return application.application_id
 
@@ -71,7 +71,14 @@ async def archive_copies(pool: asyncpg.Pool, count: int) -> list[ArchivedHistory
     for _ in range(count):
         application_id = uuid.uuid4()
         row = await append(
-            pool, application_id, workflow_id(application_id), "run", "certificate_issued", datetime.now(UTC), history
+            pool,
+            application_id,
+            workflow_id(application_id),
+            "run",
+            "certificate_issued",
+            SYSTEM_CLOCK.now(),
+            history,
+            archived_at=SYSTEM_CLOCK.now(),
         )
         assert row is not None
         rows.append(row)

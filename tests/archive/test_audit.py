@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -23,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import Result
 
 from activities.archive import sweep
+from clock import SYSTEM_CLOCK
 from codec.aesgcm import ENCODING
 from codec.converter import build_data_converter
 from codec.keys import KeyRing, new_key_entry
@@ -78,7 +79,7 @@ async def deleted(dev_env: WorkflowEnvironment, pool: asyncpg.Pool, database_dsn
         data_converter=build_data_converter(KeyRing.parse(KEYS)),
     )
     queue = f"iin-test-sealed-{uuid.uuid4()}"
-    ended_after = datetime.now(UTC) - timedelta(seconds=1)
+    ended_after = SYSTEM_CLOCK.now() - timedelta(seconds=1)
     async with build_worker(sealed, pool, queue):
         application_id = await ended_application(sealed, pool, queue)
     await sweep(sealed, pool)

@@ -9,6 +9,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from clock import SYSTEM_CLOCK
 from codec.aesgcm import ENCODING, KEY_ID_METADATA, AesGcmCodec, CodecError
 from codec.converter import build_data_converter
 from codec.keys import KeyRing, KeyRingError, new_key_entry
@@ -112,7 +113,7 @@ async def test_raw_history_holds_no_name_document_number_or_birth_date(
     queue = f"iin-test-{uuid.uuid4()}"
     application = make_application()
     async with build_worker(sealed_client, pool, queue):
-        submitted = await submit(sealed_client, pool, application, queue)
+        submitted = await submit(sealed_client, pool, application, queue, now=SYSTEM_CLOCK.now())
         status = await submitted.handle.result()
     assert status.state is ApplicationState.CERTIFICATE_ISSUED
 

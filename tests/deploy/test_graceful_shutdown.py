@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 from temporalio.client import Client
 
+from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_applicant, make_application
@@ -60,7 +61,10 @@ async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applicat
         await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
         with worker_process(client, database_dsn, queue, tmp_path) as stopping:
             await stopping.ready()
-            handles = [(await submit(client, pool, make_application(applicant=a), queue)).handle for a in applicants]
+            handles = [
+                (await submit(client, pool, make_application(applicant=a), queue, now=SYSTEM_CLOCK.now())).handle
+                for a in applicants
+            ]
             await _waiting_on_lock(pool, IN_FLIGHT)
 
             started = time.monotonic()
@@ -100,7 +104,9 @@ async def test_sigterm_lets_in_flight_applications_finish_within_the_grace_perio
         await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
         with worker_process(client, database_dsn, queue, tmp_path) as worker:
             await worker.ready()
-            handle = (await submit(client, pool, make_application(applicant=applicant), queue)).handle
+            handle = (
+                await submit(client, pool, make_application(applicant=applicant), queue, now=SYSTEM_CLOCK.now())
+            ).handle
             await _waiting_on_lock(pool, 1)
             worker.process.send_signal(signal.SIGTERM)
             await asyncio.sleep(GRACE_SECONDS / 3)

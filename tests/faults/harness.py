@@ -13,7 +13,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -23,10 +22,11 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from schemas.application import Application
 from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
@@ -149,7 +149,7 @@ async def prepare_database(server_dsn: str) -> str:
     try:
         await migrate(pool)
         await load_reference_data(pool, REPO_ROOT / "data")
-        await extend_service_window(pool, date.today())
+        await open_local_window(pool)
     finally:
         await pool.close()
     return dsn
@@ -157,7 +157,9 @@ async def prepare_database(server_dsn: str) -> str:
 
 async def submit_all(client: Client, pool: asyncpg.Pool, applications: Sequence[Application], queue: str) -> list[UUID]:
     """Resolve and start every application at once (through intake, as the API does); their ids."""
-    await asyncio.gather(*(submit(client, pool, application, queue) for application in applications))
+    await asyncio.gather(
+        *(submit(client, pool, application, queue, now=SYSTEM_CLOCK.now()) for application in applications)
+    )
     return [application.application_id for application in applications]
 
 

@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
+from clock import SYSTEM_CLOCK
 from db.api_keys import create_key
 from schemas.application import Application
 from schemas.contract import REVIEW_UPDATE, workflow_id
@@ -50,7 +51,7 @@ async def test_one_person_at_two_establishments_at_once_gets_one_iin(
         pairs.append(
             [make_application(establishment_id=e, applicant=applicant, document=document) for e in ESTABLISHMENTS]
         )
-    await asyncio.gather(*(submit(client, pool, a, task_queue) for pair in pairs for a in pair))
+    await asyncio.gather(*(submit(client, pool, a, task_queue, now=SYSTEM_CLOCK.now()) for pair in pairs for a in pair))
     ids = [[a.application_id for a in pair] for pair in pairs]
     reviewed = await _settle_reviews(client, pool, [i for pair in ids for i in pair])
 
@@ -111,7 +112,7 @@ async def test_one_application_submitted_twenty_times_at_once_runs_once(
 ) -> None:
     applications = [make_application() for _ in range(APPLICATIONS)]
     submitted = await asyncio.gather(
-        *(submit(client, pool, a, task_queue) for a in applications for _ in range(COPIES))
+        *(submit(client, pool, a, task_queue, now=SYSTEM_CLOCK.now()) for a in applications for _ in range(COPIES))
     )
     runs: dict[UUID, set[str | None]] = {a.application_id: set() for a in applications}
     for s in submitted:

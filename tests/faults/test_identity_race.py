@@ -5,6 +5,7 @@ import asyncio
 import asyncpg
 from temporalio.client import Client
 
+from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState, RejectionReason
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document
@@ -24,7 +25,7 @@ async def test_the_application_refused_at_the_identity_lock_ends_rejected(
     async with pool.acquire() as holder:
         # Both pass the duplicate check (nobody is registered yet) and then queue for the identity lock.
         await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
-        handles = [(await submit(client, pool, a, task_queue)).handle for a in (first, second)]
+        handles = [(await submit(client, pool, a, task_queue, now=SYSTEM_CLOCK.now())).handle for a in (first, second)]
         await eventually(
             lambda: pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"),
             lambda waiting: waiting >= 2,

@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from rules.iin import century_sex_digit
 from schemas.enums import Sex
@@ -59,7 +60,7 @@ def test_no_step_swallows_a_database_outage() -> None:
 async def test_exhausted_serials_fail_the_step_as_non_retryable(pool: asyncpg.Pool) -> None:
     application = make_application(applicant=make_applicant(birth_date=FULL_DAY, sex=Sex.FEMALE))
     prefix = f"{FULL_DAY:%y%m%d}{century_sex_digit(FULL_DAY, Sex.FEMALE)}"
-    data = await resolve(pool, application)
+    data = await resolve(pool, application, now=SYSTEM_CLOCK.now())
     await pool.execute(
         "INSERT INTO iin_serials (prefix, next_serial) VALUES ($1, 10000) "
         "ON CONFLICT (prefix) DO UPDATE SET next_serial = 10000",

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from schemas.application import Applicant, Application
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
 from schemas.enums import ApplicationState, Certification, ReviewVerdict
@@ -43,7 +44,7 @@ Scenario = Callable[[Client, asyncpg.Pool, str], Awaitable[Handle]]
 async def _run(
     client: Client, pool: asyncpg.Pool, queue: str, application: Application, indexed: bool = True
 ) -> Handle:
-    submitted = await submit(client, pool, application, queue, indexed=indexed)
+    submitted = await submit(client, pool, application, queue, indexed=indexed, now=SYSTEM_CLOCK.now())
     await submitted.handle.result()
     return submitted.handle
 
@@ -53,7 +54,7 @@ async def _awaiting_review(client: Client, pool: asyncpg.Pool, queue: str, index
     first = make_application()
     await _run(client, pool, queue, first, indexed)
     again = make_application(applicant=Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"})))
-    handle = (await submit(client, pool, again, queue, indexed=indexed)).handle
+    handle = (await submit(client, pool, again, queue, indexed=indexed, now=SYSTEM_CLOCK.now())).handle
     await eventually(
         lambda: handle.query(STATUS_QUERY, result_type=ApplicationStatus),
         lambda status: status.state is ApplicationState.AWAITING_REVIEW,
@@ -94,7 +95,7 @@ def _plain(factory: Callable[[], Application]) -> Scenario:
 async def _breached_in_review(client: Client, pool: asyncpg.Pool, queue: str, env: WorkflowEnvironment) -> Handle:
     handle = await _awaiting_review(client, pool, queue, indexed=False)
     description = await handle.query(STATUS_QUERY, result_type=ApplicationStatus)
-    await env.sleep(description.deadline - datetime.now(UTC) + timedelta(hours=1))
+    await env.sleep(description.deadline - await env.get_current_time() + timedelta(hours=1))
     await handle.execute_update(
         REVIEW_UPDATE, ReviewDecision(officer_id="officer-3", verdict=ReviewVerdict.DIFFERENT_PERSON)
     )
@@ -120,7 +121,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 async def _save(out: Path, name: str, handle: Handle) -> Path:
     history = await handle.fetch_history()
-    path = out / f"{datetime.now(UTC):%Y%m%dT%H%M}-{name}.json"
+    path = out / f"{SYSTEM_CLOCK.now():%Y%m%dT%H%M}-{name}.json"
     with path.open("x", encoding="utf-8") as file:  # a released history is never rewritten
         file.write(history_file(history.workflow_id, history))
     return path
@@ -143,7 +144,7 @@ async def record(out: Path) -> list[Path]:
         pool = await create_pool(postgres.get_uri(), max_size=10)
         await migrate(pool)
         await load_reference_data(pool, REPO_ROOT / "data")
-        await extend_service_window(pool, date.today())
+        await open_local_window(pool)
         queue = f"record-{uuid.uuid4()}"
         async with build_worker(dev.client, pool, queue):
             for name, scenario in SCENARIOS.items():

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
+from clock import SYSTEM_CLOCK
 from service.errors import OutsideServicePeriod, SubmittedInFuture, UnknownEstablishment
 from service.intake import resolve
 from tests.factories import make_application
@@ -48,7 +49,7 @@ async def test_submission_day_is_the_local_date_at_the_establishment(pool: async
 
 async def test_unknown_establishment_is_refused_naming_the_field(pool: asyncpg.Pool) -> None:
     with pytest.raises(UnknownEstablishment) as refused:
-        await resolve(pool, make_application(establishment_id="emb-xx-atlantis"))
+        await resolve(pool, make_application(establishment_id="emb-xx-atlantis"), now=SYSTEM_CLOCK.now())
 
     assert refused.value.field == "establishment_id"
 
@@ -80,7 +81,7 @@ async def test_submission_stamped_in_the_future_is_refused(pool: asyncpg.Pool) -
 async def test_refused_submission_starts_no_workflow_and_writes_nothing(pool: asyncpg.Pool) -> None:
     application = make_application(establishment_id="emb-xx-atlantis")
     with pytest.raises(UnknownEstablishment):
-        await resolve(pool, application)
+        await resolve(pool, application, now=SYSTEM_CLOCK.now())
 
     async with pool.acquire() as conn:
         rows = await conn.fetchval(

@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import REPO_ROOT
-from db.reference import extend_service_window, load_reference_data
+from db.reference import load_reference_data, open_local_window
 from schemas.application import Application
 from schemas.contract import ApplicationInput, workflow_id
 from schemas.enums import ApplicationState
@@ -206,16 +206,17 @@ async def test_a_child_is_admitted_only_before_the_16th_birthday(
             await resolve(pool, child, now=NOW)
 
 
-async def test_the_local_extension_begins_after_the_last_shipped_period_and_admits_everyone(
+async def test_the_local_window_begins_after_the_last_shipped_period_and_admits_everyone(
     pool: asyncpg.Pool,
 ) -> None:
-    # 00:30 on 1 Jan 2026 in Beijing: past every shipped period; the test pool is extended to today.
+    # 00:30 on 1 Jan 2026 in Beijing: past every shipped period; the test pool has the local window.
     application = make_application(establishment_id="emb-cn-beijing", submitted_at=at("2025-12-31T16:30+00:00"))
 
-    resolved = await resolve(pool, application, now=NOW)
+    resolved = await resolve(pool, application, now=at("2025-12-31T16:30+00:00"))
 
-    assert resolved.service_period.id == "local-extension"
+    assert resolved.service_period.id == "local-window"
     assert resolved.service_period.starts_on == date(2026, 1, 1)
+    assert resolved.service_period.ends_on is None
     assert resolved.service_period.categories is None
 
 
@@ -260,7 +261,7 @@ async def test_a_data_change_after_submission_leaves_the_applications_rules_unch
         history = await handle.fetch_history()
     finally:
         await load_reference_data(pool, REPO_ROOT / "data")
-        await extend_service_window(pool, date.today())
+        await open_local_window(pool)
 
     assert final.state is ApplicationState.CERTIFICATE_ISSUED
     assert final.service_period_id == "pilot-2025"

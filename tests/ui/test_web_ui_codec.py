@@ -24,6 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.context import ApiContext
 from api.server import build_server, start_server, stop_server
+from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
 from codec.keys import KeyRing, new_key_entry
 from db.api_keys import create_key
@@ -72,7 +73,7 @@ async def stack(pool: asyncpg.Pool, tmp_path_factory: pytest.TempPathFactory) ->
     try:
         client, queue, application = environment.client, f"iin-ui-{uuid.uuid4()}", make_application()
         async with build_worker(client, pool, queue):
-            submitted = await submit(client, pool, application, queue)
+            submitted = await submit(client, pool, application, queue, now=SYSTEM_CLOCK.now())
             await submitted.handle.result()
         raw = Client(client.service_client, namespace=client.namespace)  # no codec: what the store holds
         history = await raw.get_workflow_handle(submitted.handle.id).fetch_history()

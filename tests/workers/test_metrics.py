@@ -9,6 +9,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from clock import SYSTEM_CLOCK
 from service.intake import submit
 from tests.factories import make_applicant, make_application
 from tests.helpers import eventually
@@ -32,9 +33,15 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
     )
     queue = f"iin-test-{uuid.uuid4()}"
     async with build_worker(client, pool, queue):
-        await (await submit(client, pool, make_application(), queue)).handle.result()
+        await (await submit(client, pool, make_application(), queue, now=SYSTEM_CLOCK.now())).handle.result()
         await (
-            await submit(client, pool, make_application(applicant=make_applicant(citizenship="KZ")), queue)
+            await submit(
+                client,
+                pool,
+                make_application(applicant=make_applicant(citizenship="KZ")),
+                queue,
+                now=SYSTEM_CLOCK.now(),
+            )
         ).handle.result()
         reporter = asyncio.create_task(report_review_queue(pool, runtime, every=0.1))
         text = await eventually(lambda: scrape(port), lambda t: REVIEW_QUEUE in t and "iin_applications_completed" in t)

@@ -3,6 +3,7 @@
 import asyncpg
 from temporalio.client import Client
 
+from clock import SYSTEM_CLOCK
 from service.intake import submit
 from tests.factories import make_applicant, make_application
 from workers.timeline import timeline
@@ -11,7 +12,7 @@ from workers.timeline import timeline
 async def test_timeline_of_an_issued_application_reads_from_submission_to_certificate(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
-    submitted = await submit(client, pool, make_application(), task_queue)
+    submitted = await submit(client, pool, make_application(), task_queue, now=SYSTEM_CLOCK.now())
     status = await submitted.handle.result()
 
     entries = await timeline(await submitted.handle.fetch_history(), client.data_converter)
@@ -25,7 +26,9 @@ async def test_timeline_of_an_issued_application_reads_from_submission_to_certif
 
 
 async def test_timeline_of_a_rejection_names_the_findings(client: Client, pool: asyncpg.Pool, task_queue: str) -> None:
-    submitted = await submit(client, pool, make_application(applicant=make_applicant(citizenship="KZ")), task_queue)
+    submitted = await submit(
+        client, pool, make_application(applicant=make_applicant(citizenship="KZ")), task_queue, now=SYSTEM_CLOCK.now()
+    )
     await submitted.handle.result()
 
     entries = await timeline(await submitted.handle.fetch_history(), client.data_converter)

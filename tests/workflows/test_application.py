@@ -1,10 +1,11 @@
 """The application workflow end to end: real worker, real PostgreSQL, time-skipping Temporal."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import asyncpg
 from temporalio.client import Client
 
+from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from rules.iin import is_valid_iin
 from schemas.enums import ApplicationState, Certification, RejectionReason
@@ -16,7 +17,7 @@ async def test_application_with_valid_documents_ends_with_a_certificate(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application()
-    submitted = await submit(client, pool, application, task_queue)
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     status = await submitted.handle.result()
 
     assert status.state is ApplicationState.CERTIFICATE_ISSUED
@@ -33,7 +34,7 @@ async def test_application_with_valid_documents_ends_with_a_certificate(
 
 
 async def test_projection_mirrors_every_transition(client: Client, pool: asyncpg.Pool, task_queue: str) -> None:
-    submitted = await submit(client, pool, make_application(), task_queue)
+    submitted = await submit(client, pool, make_application(), task_queue, now=SYSTEM_CLOCK.now())
     status = await submitted.handle.result()
 
     async with pool.acquire() as conn:
@@ -46,8 +47,13 @@ async def test_projection_mirrors_every_transition(client: Client, pool: asyncpg
 
 
 async def test_expired_document_is_rejected_as_unreliable(client: Client, pool: asyncpg.Pool, task_queue: str) -> None:
-    document = make_document(issued_on=date.today() - timedelta(days=4000), expires_on=date.today() - timedelta(days=1))
-    status = await (await submit(client, pool, make_application(document=document), task_queue)).handle.result()
+    document = make_document(
+        issued_on=SYSTEM_CLOCK.now().date() - timedelta(days=4000),
+        expires_on=SYSTEM_CLOCK.now().date() - timedelta(days=1),
+    )
+    status = await (
+        await submit(client, pool, make_application(document=document), task_queue, now=SYSTEM_CLOCK.now())
+    ).handle.result()
 
     assert status.state is ApplicationState.REJECTED
     assert status.rejection_reasons == [RejectionReason.DOCUMENTS_UNRELIABLE]
@@ -62,7 +68,7 @@ async def test_non_latin_document_without_apostille_is_rejected(
         document=make_document(issuing_state="CN", particulars_in_latin_or_cyrillic=False),
         translation=make_translation(certification=Certification.NONE, certified_on=None),
     )
-    status = await (await submit(client, pool, application, task_queue)).handle.result()
+    status = await (await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
 
     assert status.state is ApplicationState.REJECTED
     assert [(f.code, f.field) for f in status.findings] == [("certification_missing", "translation.certification")]
@@ -72,7 +78,7 @@ async def test_kazakh_citizen_is_rejected_as_requirements_not_met(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application(applicant=make_applicant(citizenship="KZ"))
-    status = await (await submit(client, pool, application, task_queue)).handle.result()
+    status = await (await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
 
     assert status.state is ApplicationState.REJECTED
     assert status.rejection_reasons == [RejectionReason.REQUIREMENTS_NOT_MET]
@@ -83,11 +89,13 @@ async def test_person_with_an_iin_is_rejected_as_already_registered(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     first = make_application()
-    assert (await (await submit(client, pool, first, task_queue)).handle.result()).iin is not None
+    assert (
+        await (await submit(client, pool, first, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
+    ).iin is not None
     renewed_passport = make_document(number="R" + first.document.number[1:])
     again = make_application(applicant=first.applicant, document=renewed_passport)
 
-    status = await (await submit(client, pool, again, task_queue)).handle.result()
+    status = await (await submit(client, pool, again, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
 
     assert status.state is ApplicationState.REJECTED
     assert status.rejection_reasons == [RejectionReason.ALREADY_REGISTERED]
@@ -96,10 +104,10 @@ async def test_person_with_an_iin_is_rejected_as_already_registered(
 
 async def test_submitting_twice_runs_one_workflow(client: Client, pool: asyncpg.Pool, task_queue: str) -> None:
     application = make_application()
-    first = await submit(client, pool, application, task_queue)
-    second = await submit(client, pool, application, task_queue)
+    first = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
+    second = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     status = await first.handle.result()
-    third = await submit(client, pool, application, task_queue)  # after it ended
+    third = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())  # after it ended
 
     assert second.handle.id == first.handle.id == third.handle.id
     assert (await second.handle.result()).iin == status.iin

@@ -2,12 +2,13 @@
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.applications import find_status
 from db.migrate import migrate
@@ -54,8 +55,8 @@ async def test_deadline_passing_during_a_database_outage_records_a_breach_and_wo
     queue = f"iin-test-{uuid.uuid4()}"
     application = make_application()
     async with build_worker(time_env.client, worker_pool, queue):
-        submitted = await submit(time_env.client, pool, application, queue, indexed=False)
-        await time_env.sleep(submitted.input.deadline.due_at - datetime.now(UTC) + timedelta(hours=1))
+        submitted = await submit(time_env.client, pool, application, queue, indexed=False, now=SYSTEM_CLOCK.now())
+        await time_env.sleep(submitted.input.deadline.due_at - await time_env.get_current_time() + timedelta(hours=1))
         during = await submitted.handle.query("status", result_type=ApplicationStatus)
         await restore_database(server_dsn, unavailable_database)
         final = await submitted.handle.result()

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -12,6 +12,7 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError,
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.iin import IinActivities
+from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from db.pool import create_pool
 from schemas.application import Applicant, Application
@@ -35,7 +36,7 @@ async def probable_duplicate(pool: asyncpg.Pool) -> Application:
     """An application of a registered person's name and birth date under another citizenship."""
     first = make_application()
     formed = await ActivityEnvironment().run(
-        IinActivities(pool).form_iin, await resolve(pool, first, now=datetime.now(UTC))
+        IinActivities(pool).form_iin, await resolve(pool, first, now=SYSTEM_CLOCK.now())
     )
     assert formed.iin is not None
     return make_application(applicant=Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"})))
@@ -47,7 +48,9 @@ async def status_of(handle: Handle) -> ApplicationStatus:
 
 
 async def awaiting_review(client: Client, pool: asyncpg.Pool, queue: str, *, indexed: bool = True) -> Handle:
-    submitted = await submit(client, pool, await probable_duplicate(pool), queue, indexed=indexed)
+    submitted = await submit(
+        client, pool, await probable_duplicate(pool), queue, indexed=indexed, now=SYSTEM_CLOCK.now()
+    )
     await eventually(lambda: status_of(submitted.handle), lambda s: s.state is ApplicationState.AWAITING_REVIEW)
     return submitted.handle
 
@@ -155,7 +158,7 @@ async def test_verdict_is_refused_unless_awaiting_review_and_a_withdrawal_waits_
     client: Client, pool: asyncpg.Pool, server_dsn: str, stalled_queue: tuple[str, str]
 ) -> None:
     queue, database = stalled_queue
-    handle = (await submit(client, pool, make_application(), queue)).handle
+    handle = (await submit(client, pool, make_application(), queue, now=SYSTEM_CLOCK.now())).handle
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await verdict(handle, ReviewVerdict.SAME_PERSON)
@@ -183,7 +186,7 @@ async def test_deadline_passing_while_awaiting_review_is_recorded_and_the_review
     handle = await awaiting_review(time_env.client, pool, time_task_queue, indexed=False)
     due_at = (await status_of(handle)).deadline
 
-    await time_env.sleep(due_at - datetime.now(UTC) + timedelta(hours=1))
+    await time_env.sleep(due_at - await time_env.get_current_time() + timedelta(hours=1))
     during = await eventually(lambda: status_of(handle), lambda s: s.breached)
     await eventually(lambda: projected(pool, handle), lambda s: s.breached)
     await verdict(handle, ReviewVerdict.DIFFERENT_PERSON)
@@ -194,7 +197,7 @@ async def test_deadline_passing_while_awaiting_review_is_recorded_and_the_review
 
 
 def status_in(state: ApplicationState, **fields: Any) -> ApplicationStatus:
-    now = datetime.now(UTC)
+    now = SYSTEM_CLOCK.now()
     return ApplicationStatus(
         application_id=uuid.uuid4(),
         establishment_id="emb-tr-ankara",

@@ -5,6 +5,7 @@ from datetime import timedelta
 import asyncpg
 from temporalio.client import Client, WorkflowExecution
 
+from clock import SYSTEM_CLOCK
 from schemas.contract import workflow_id
 from service.intake import submit
 from tests.factories import make_applicant, make_application
@@ -19,7 +20,7 @@ async def test_issued_application_is_found_by_state_establishment_and_country(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application(establishment_id="cg-tr-istanbul")
-    await (await submit(client, pool, application, task_queue)).handle.result()
+    await (await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
     wanted = workflow_id(application.application_id)
 
     found = await eventually(
@@ -38,7 +39,7 @@ async def test_rejected_application_is_found_by_its_reason_and_citizenship(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application(applicant=make_applicant(citizenship="KZ"))
-    await (await submit(client, pool, application, task_queue)).handle.result()
+    await (await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())).handle.result()
     wanted = workflow_id(application.application_id)
 
     found = await eventually(
@@ -57,7 +58,7 @@ async def test_application_carries_its_deadline_for_sorting_and_filtering(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application()
-    submitted = await submit(client, pool, application, task_queue)
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     await submitted.handle.result()
     due = submitted.input.deadline.due_at
     since, until = ((due + timedelta(seconds=s)).strftime("%Y-%m-%dT%H:%M:%SZ") for s in (-1, 1))

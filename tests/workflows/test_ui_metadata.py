@@ -4,6 +4,7 @@ import asyncpg
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 
+from clock import SYSTEM_CLOCK
 from service.intake import submit
 from tests.factories import make_application
 
@@ -12,7 +13,7 @@ async def test_execution_carries_a_summary_and_details_without_personal_data(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application()
-    submitted = await submit(client, pool, application, task_queue)
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     await submitted.handle.result()
 
     description = await submitted.handle.describe()
@@ -27,7 +28,7 @@ async def test_current_details_show_the_state_and_the_certificate(
     client: Client, pool: asyncpg.Pool, task_queue: str
 ) -> None:
     application = make_application()
-    submitted = await submit(client, pool, application, task_queue)
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
     status = await submitted.handle.result()
 
     metadata = await submitted.handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
@@ -38,7 +39,7 @@ async def test_current_details_show_the_state_and_the_certificate(
 
 
 async def test_each_step_has_a_summary_in_the_history(client: Client, pool: asyncpg.Pool, task_queue: str) -> None:
-    submitted = await submit(client, pool, make_application(), task_queue)
+    submitted = await submit(client, pool, make_application(), task_queue, now=SYSTEM_CLOCK.now())
     await submitted.handle.result()
 
     history = await submitted.handle.fetch_history()
