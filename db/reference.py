@@ -1,4 +1,5 @@
-"""Reference data: establishments, their closures, service periods, applicant categories, conventions.
+"""Reference data: establishments, their closures, service periods, applicant categories, conventions,
+corrections of Kazakhstan's calendar.
 
 Loaded idempotently from the CSV files in data/: the files are the truth, so a row removed from a
 file is removed from the table. Rows whose id starts with `local-` are a local deployment's own
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
+from db.calendar import CORRECTIONS_FILE, parse_corrections, replace_corrections
 from db.pool import Connection
 from rules.conventions import Membership
 from schemas.enums import Convention, EstablishmentKind
@@ -29,6 +31,7 @@ class LoadReport:
     service_periods: int
     memberships: int
     categories: int = 0
+    calendar_corrections: int = 0
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -82,6 +85,7 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
     # Parsed before the transaction: a bad file changes nothing.
     period_categories = {r["id"]: parse_period_categories(r["categories"], known) for r in periods}
     age_rules = {r["code"]: parse_age_rule(r["age_rule"]) for r in categories}
+    corrections = parse_corrections(data_dir / CORRECTIONS_FILE)
     async with pool.acquire() as conn, conn.transaction():
         await conn.executemany(
             """INSERT INTO establishments (id, kind, city, country, time_zone, rest_days, source)
@@ -169,7 +173,10 @@ async def load_reference_data(pool: asyncpg.Pool, data_dir: Path) -> LoadReport:
                 for r in memberships
             ],
         )
-    return LoadReport(len(establishments), len(closures), len(periods), len(memberships), len(categories))
+        await replace_corrections(conn, corrections)
+    return LoadReport(
+        len(establishments), len(closures), len(periods), len(memberships), len(categories), len(corrections)
+    )
 
 
 async def open_local_window(pool: asyncpg.Pool) -> ServicePeriod | None:

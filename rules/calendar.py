@@ -1,5 +1,6 @@
 """Business days and the one-business-day deadline at a foreign establishment of Kazakhstan."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -7,38 +8,107 @@ from zoneinfo import ZoneInfo
 
 from holidays.countries.kazakhstan import KZ
 
+from schemas.enums import CalendarCorrectionKind
+
 # ISO weekdays (1 = Monday .. 7 = Sunday).
 SATURDAY_SUNDAY = frozenset({6, 7})
+# The package gives no name to the weekend days a transfer makes working days.
+TRANSFERRED_WORKING_DAY = "Working day (a day off transferred)"
+
+
+@dataclass(frozen=True)
+class CalendarCorrection:
+    """What `day` is in Kazakhstan by the act in `source`, whatever the `holidays` package says about it."""
+
+    day: date
+    kind: CalendarCorrectionKind
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class KazakhDay:
+    """A day off, or a weekend day worked by a transfer (`worked`), with its name and where it comes from."""
+
+    day: date
+    worked: bool
+    name: str
+    correction: CalendarCorrection | None  # None: as the holidays package gives it
+
+
+@dataclass(frozen=True)
+class NationalCalendar:
+    """Kazakhstan's days off and working weekend days: the `holidays` package, corrected date by date.
+
+    A correction replaces whatever the package says about its date, so the dated data (a transfer order,
+    a confirmed feast, a change of the law) take precedence over the package's release. At most one
+    correction per date; a working weekend day must be a Saturday or a Sunday.
+    """
+
+    corrections: frozenset[CalendarCorrection] = frozenset()
+
+    def __post_init__(self) -> None:
+        repeated = sorted(day for day, n in Counter(c.day for c in self.corrections).items() if n > 1)
+        if repeated:
+            raise ValueError(f"more than one calendar correction on {', '.join(map(str, repeated))}")
+        weekdays = sorted(
+            c.day
+            for c in self.corrections
+            if c.kind is CalendarCorrectionKind.WORKING_WEEKEND_DAY and c.day.isoweekday() not in SATURDAY_SUNDAY
+        )
+        if weekdays:
+            raise ValueError(f"a working weekend day must be a Saturday or a Sunday: {', '.join(map(str, weekdays))}")
+
+    def days(self, year: int) -> tuple[KazakhDay, ...]:
+        """Every day off and working weekend day of `year`, in date order, each with where it comes from."""
+        return _kazakh_year(year, self).days
 
 
 @dataclass(frozen=True)
 class _KazakhYear:
+    days: tuple[KazakhDay, ...]
     days_off: frozenset[date]
     working_weekend_days: frozenset[date]
 
 
 @lru_cache(maxsize=64)
-def _kazakh_year(year: int) -> _KazakhYear:
-    # Building KZ costs far more than a lookup, and this runs for every application. Frozen
-    # copies, because a HolidayBase adds years to itself when asked about another year.
-    kazakhstan = KZ(years=year)
+def _kazakh_year(year: int, national: NationalCalendar) -> _KazakhYear:
+    # Building KZ costs far more than a lookup, and this runs for every application: cached per year and
+    # set of corrections (frozen, so a key). Frozen copies, because a HolidayBase adds years to itself
+    # when asked about another year.
+    kazakhstan = KZ(years=year, language="en_US")
+    merged = {day: KazakhDay(day, False, name, None) for day, name in kazakhstan.items()}
+    # holidays lists the working weekend days of other years too (e.g. 28 Dec 2013); keep this year's.
+    for day in kazakhstan.weekend_workdays:
+        if day.year == year:
+            merged[day] = KazakhDay(day, True, TRANSFERRED_WORKING_DAY, None)
+    for correction in national.corrections:
+        if correction.day.year != year:
+            continue
+        if correction.kind is CalendarCorrectionKind.DAY_OFF_REMOVED:
+            merged.pop(correction.day, None)
+        else:
+            worked = correction.kind is CalendarCorrectionKind.WORKING_WEEKEND_DAY
+            merged[correction.day] = KazakhDay(correction.day, worked, correction.note, correction)
+    days = tuple(merged[day] for day in sorted(merged))
     return _KazakhYear(
-        days_off=frozenset(kazakhstan),
-        # holidays lists the working weekend days of other years too (e.g. 28 Dec 2013); keep this year's.
-        working_weekend_days=frozenset(day for day in kazakhstan.weekend_workdays if day.year == year),
+        days=days,
+        days_off=frozenset(d.day for d in days if not d.worked),
+        working_weekend_days=frozenset(d.day for d in days if d.worked),
     )
 
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    """The working week of one establishment: its weekly rest days and its own closures.
+    """The working week of one establishment: its weekly rest days and its own closures, on `national`.
 
     `rest_days` are ISO weekdays (1 = Monday .. 7 = Sunday). Kazakhstan's public holidays and days off
-    apply whatever the rest days.
+    (`national`: the holidays package and the corrections loaded from data/) apply whatever the rest days.
     """
 
     rest_days: frozenset[int] = SATURDAY_SUNDAY
     closures: frozenset[date] = frozenset()
+    national: NationalCalendar = NationalCalendar()
 
     def __post_init__(self) -> None:
         if not self.rest_days <= frozenset(range(1, 8)):
@@ -57,7 +127,7 @@ class BusinessCalendar:
         """
         if day in self.closures:
             return False
-        kazakh_year = _kazakh_year(day.year)
+        kazakh_year = _kazakh_year(day.year, self.national)
         if day in kazakh_year.days_off:
             return False
         if day.isoweekday() in self.rest_days:

@@ -61,3 +61,11 @@ class ReviewVerdict(StrEnum):
 
     SAME_PERSON = "same_person"
     DIFFERENT_PERSON = "different_person"
+
+
+class CalendarCorrectionKind(StrEnum):
+    """What a correction of Kazakhstan's calendar says a date is, whatever the `holidays` package says."""
+
+    DAY_OFF_ADDED = "day_off_added"  # a day off: one the package lacks, or an estimate of it pinned
+    DAY_OFF_REMOVED = "day_off_removed"  # an ordinary day of its weekday: the package lists it, the law does not
+    WORKING_WEEKEND_DAY = "working_weekend_day"  # a Saturday or Sunday worked by a transfer of days off

@@ -13,6 +13,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from db.calendar import national_calendar
 from db.reference import find_establishment, find_service_period
 from rules.calendar import BusinessCalendar, deadline_for
 from rules.eligibility import Refusal, ineligibility
@@ -64,7 +65,11 @@ async def resolve(pool: asyncpg.Pool, application: Application, *, now: datetime
                 "establishment_id",
                 f"{application.establishment_id!r} is not a foreign establishment of the pilot",
             )
-        calendar = BusinessCalendar(rest_days=establishment.rest_days, closures=establishment.closures)
+        calendar = BusinessCalendar(
+            rest_days=establishment.rest_days,
+            closures=establishment.closures,
+            national=await national_calendar(conn),  # the corrections in force now: new applications only
+        )
         deadline = deadline_for(application.submitted_at, establishment.time_zone, calendar)
         submission_day = local_day(application.submitted_at, establishment.time_zone)
         period = await find_service_period(conn, establishment.id, submission_day)

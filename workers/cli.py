@@ -24,6 +24,7 @@ from workers.cli_api import ApiKeyOption, api_command, explain, fetch_status, ke
 from workers.cli_archive import app as archive_app
 from workers.cli_archive import ensure_sweep_schedule
 from workers.cli_audit import audit_app
+from workers.cli_calendar import app as calendar_app
 from workers.cli_periods import app as periods_app
 from workers.cli_registry import app as invalid_documents_app
 from workers.connect import connect_temporal
@@ -36,6 +37,7 @@ app = typer.Typer(help="IIN for foreigners through foreign establishments: the s
 app.add_typer(audit_app)  # replay, export, audit: top-level commands
 app.add_typer(archive_app, name="archive")
 app.add_typer(periods_app, name="periods")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(invalid_documents_app, name="invalid-documents")
 app.add_typer(keys_app, name="keys")
 app.command("api")(api_command)

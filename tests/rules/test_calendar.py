@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.calendar import BusinessCalendar, Deadline, deadline_for
+from rules.calendar import BusinessCalendar, CalendarCorrection, Deadline, NationalCalendar, deadline_for
+from schemas.enums import CalendarCorrectionKind as Kind
 
 SAT_SUN = BusinessCalendar()
 FRI_SAT = BusinessCalendar(rest_days=frozenset({5, 6}))
@@ -111,13 +112,107 @@ def test_rest_days_must_leave_a_working_iso_weekday(rest_days: frozenset[int]) -
         BusinessCalendar(rest_days=rest_days)
 
 
+def corrected(*corrections: tuple[date, Kind], rest_days: frozenset[int] = frozenset({6, 7})) -> BusinessCalendar:
+    national = NationalCalendar(
+        frozenset(CalendarCorrection(day, kind, "test", "test act") for day, kind in corrections)
+    )
+    return BusinessCalendar(rest_days=rest_days, national=national)
+
+
+def test_a_correction_adds_a_day_off_the_package_lacks() -> None:
+    calendar = corrected((date(2024, 9, 13), Kind.DAY_OFF_ADDED))
+
+    assert not calendar.is_business_day(date(2024, 9, 13))
+    assert calendar.first_business_day_after(date(2024, 9, 12)) == date(2024, 9, 16)
+
+
+def test_a_correction_removes_a_day_off_the_law_does_not_have() -> None:
+    # Fri 30 Aug 2024 is Constitution Day in the package; removed, it is an ordinary Friday.
+    assert corrected((date(2024, 8, 30), Kind.DAY_OFF_REMOVED)).is_business_day(date(2024, 8, 30))
+
+
+def test_a_removed_day_off_on_a_weekend_is_a_rest_day_again() -> None:
+    # Sat 6 Jul 2024, Capital Day in the package: removed, it is an ordinary Saturday.
+    assert not corrected((date(2024, 7, 6), Kind.DAY_OFF_REMOVED)).is_business_day(date(2024, 7, 6))
+
+
+def test_a_working_saturday_correction_is_worked_where_the_week_is_saturday_sunday() -> None:
+    assert corrected((date(2024, 9, 14), Kind.WORKING_WEEKEND_DAY)).is_business_day(date(2024, 9, 14))
+
+
+def test_a_working_saturday_correction_is_a_rest_day_for_a_friday_saturday_establishment() -> None:
+    calendar = corrected((date(2024, 9, 14), Kind.WORKING_WEEKEND_DAY), rest_days=frozenset({5, 6}))
+    assert not calendar.is_business_day(date(2024, 9, 14))
+
+
+def test_a_confirmed_kurban_ait_replaces_the_package_estimate() -> None:
+    # The package estimates Wed 27 May 2026; were Tue 26 May announced, both rows would be entered.
+    calendar = corrected((date(2026, 5, 27), Kind.DAY_OFF_REMOVED), (date(2026, 5, 26), Kind.DAY_OFF_ADDED))
+
+    assert not calendar.is_business_day(date(2026, 5, 26))
+    assert calendar.is_business_day(date(2026, 5, 27))
+    assert calendar.first_business_day_after(date(2026, 5, 25)) == date(2026, 5, 27)
+
+
+def test_corrections_take_precedence_over_the_package_working_saturday() -> None:
+    # The package works Sat 4 May 2024 (a transfer); a correction making it a day off wins.
+    assert not corrected((date(2024, 5, 4), Kind.DAY_OFF_ADDED)).is_business_day(date(2024, 5, 4))
+
+
+def test_corrections_take_precedence_over_the_package_day_off() -> None:
+    assert corrected((date(2024, 5, 8), Kind.DAY_OFF_REMOVED)).is_business_day(date(2024, 5, 8))
+
+
+def test_corrections_apply_only_on_their_own_dates() -> None:
+    calendar = corrected((date(2025, 8, 30), Kind.DAY_OFF_REMOVED))
+
+    assert not calendar.is_business_day(date(2024, 8, 30))
+    assert not calendar.is_business_day(date(2025, 9, 1))  # the package's observed day stays
+
+
+def test_without_corrections_the_calendar_is_the_package() -> None:
+    assert BusinessCalendar(national=NationalCalendar()) == SAT_SUN
+
+
+def test_a_working_weekend_day_must_be_a_saturday_or_a_sunday() -> None:
+    with pytest.raises(ValueError, match="2024-09-13"):
+        corrected((date(2024, 9, 13), Kind.WORKING_WEEKEND_DAY))
+
+
+def test_one_date_takes_one_correction() -> None:
+    with pytest.raises(ValueError, match="2024-09-13"):
+        corrected((date(2024, 9, 13), Kind.DAY_OFF_ADDED), (date(2024, 9, 13), Kind.DAY_OFF_REMOVED))
+
+
+def test_the_year_lists_package_days_and_corrections_with_their_origin() -> None:
+    added = CalendarCorrection(date(2024, 9, 13), Kind.DAY_OFF_ADDED, "a test day off", "test act")
+    removed = CalendarCorrection(date(2024, 8, 30), Kind.DAY_OFF_REMOVED, "", "test act")
+    days = {d.day: d for d in NationalCalendar(frozenset({added, removed})).days(2024)}
+
+    assert days[date(2024, 9, 13)].correction == added and not days[date(2024, 9, 13)].worked
+    assert date(2024, 8, 30) not in days
+    assert days[date(2024, 5, 4)].worked and days[date(2024, 5, 4)].correction is None
+    assert days[date(2024, 12, 16)].name == "Independence Day" and days[date(2024, 12, 16)].correction is None
+    assert list(days) == sorted(days)
+
+
 time_zones = st.sampled_from(
     ["Asia/Almaty", "Asia/Dubai", "Asia/Tokyo", "America/New_York", "Europe/Berlin", "Africa/Cairo", "UTC"]
+)
+corrections = st.builds(
+    CalendarCorrection,
+    day=st.dates(min_value=date(2019, 12, 1), max_value=date(2031, 1, 31)),
+    kind=st.sampled_from([Kind.DAY_OFF_ADDED, Kind.DAY_OFF_REMOVED]),
+    note=st.just(""),
+    source=st.just("test act"),
 )
 calendars = st.builds(
     BusinessCalendar,
     rest_days=st.sampled_from([frozenset({6, 7}), frozenset({5, 6}), frozenset({7}), frozenset()]),
     closures=st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2031, 1, 31)), max_size=20),
+    national=st.lists(corrections, max_size=5, unique_by=lambda c: c.day).map(
+        lambda found: NationalCalendar(frozenset(found))
+    ),
 )
 instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC))
 

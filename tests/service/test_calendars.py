@@ -1,4 +1,6 @@
-"""The worked examples of docs/calendars.md, resolved through intake against the shipped reference data."""
+"""The worked examples of docs/calendars.md, resolved through intake against the shipped reference data.
+
+The 2026 examples fall in the local extension of the service window (the test pool extends it to today)."""
 
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -46,6 +48,10 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
         ("emb-us-washington", utc(2024, 9, 13, 2, 30), date(2024, 9, 13), utc(2024, 9, 14, 4)),
         # 16:00 UTC on Thursday is already Friday in Tokyo, so Monday is due.
         ("emb-jp-tokyo", utc(2024, 9, 12, 16), date(2024, 9, 16), utc(2024, 9, 16, 15)),
+        # Wed 27 May 2026, Kurban Ait (pinned by data/calendar_corrections.csv), is off in Berlin.
+        ("emb-de-berlin", local("Europe/Berlin", 2026, 5, 26, 10), date(2026, 5, 28), utc(2026, 5, 28, 22)),
+        # Constitution Day left 30 August in 2026, so Monday 31 August 2026 is no day off.
+        ("emb-de-berlin", local("Europe/Berlin", 2026, 8, 28, 10), date(2026, 8, 31), utc(2026, 8, 31, 22)),
     ],
 )
 async def test_worked_example(
