@@ -2,7 +2,6 @@
 
 import asyncpg
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.checks import duplicate_findings
 from activities.transitions import close_step
@@ -42,10 +41,9 @@ class IinActivities:
             if findings:
                 await close_step(conn, application.application_id, findings, now, None)
                 return FormedIin(iin=None, findings=findings, decided_at=now)
-            try:
-                iin = await registry.allocate_iin(conn, applicant.birth_date, applicant.sex)
-            except registry.SerialsExhausted as exc:
-                raise ApplicationError(str(exc), type="SerialsExhausted", non_retryable=True) from exc
+            # SerialsExhausted is raised as it is, and retried on the step's schedule: the register's operator
+            # must free or extend the prefix, and the application (open, its deadline watched) goes on then.
+            iin = await registry.allocate_iin(conn, applicant.birth_date, applicant.sex)
             await registry.register_person(conn, iin, application)
             await record_transition(
                 conn,

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import AwareDatetime, BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -16,6 +16,7 @@ from api.context import ApiContext, Caller, Context
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
 from api.problems import ProblemError
 from api.responses import problems
+from db.api_keys import ApiKey
 from db.api_submissions import record_submission, submission_digest
 from db.applications import (
     ApplicationFilter,
@@ -26,6 +27,7 @@ from db.applications import (
     open_application,
 )
 from db.decisions import canonical_json
+from db.update_requests import claim, record_answer
 from schemas.application import Application
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE, workflow_id
 from schemas.enums import ApplicationState
@@ -193,15 +195,34 @@ async def get_application(application_id: ApplicationId, context: Context, calle
     return await current_status(context, application_id, caller.scope)
 
 
-async def _update(
-    context: ApiContext, application_id: UUID, scope: str | None, name: str, arg: Any
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any string of printable ASCII the caller chooses per request (a UUID, say). The same key "
+        "and body again answer the first outcome instead of acting twice; the same key with another request "
+        "is refused with 409 idempotency-key-reused. Keys are scoped to the API key.",
+    ),
+]
+
+
+def _update_id(name: str, caller: ApiKey, key: str) -> str:
+    """The update's id in Temporal, which runs an update of one id once: one per API key and Idempotency-Key."""
+    return f"{name}/" + hashlib.sha256(f"{caller.id}\n{key}".encode()).hexdigest()[:40]
+
+
+async def _execute_update(
+    context: ApiContext, application_id: UUID, scope: str | None, name: str, arg: BaseModel, update_id: str | None
 ) -> ApplicationStatus:
     stored = await _stored_status(context, application_id, scope)
     if stored is not None and stored.state.is_terminal:
         raise ProblemError("update-rejected", f"the application has ended ({stored.state.value})")
     handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
     try:
-        outcome: ApplicationStatus = await handle.execute_update(name, arg, result_type=ApplicationStatus)
+        outcome: ApplicationStatus = await handle.execute_update(name, arg, id=update_id, result_type=ApplicationStatus)
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         reason = cause.message if isinstance(cause, ApplicationError) else str(cause)
@@ -213,19 +234,70 @@ async def _update(
     return outcome
 
 
+async def _update(
+    context: ApiContext, application_id: UUID, caller: ApiKey, name: str, arg: BaseModel, key: str | None
+) -> ApplicationStatus:
+    """Send the update; under an Idempotency-Key, once, answering every repetition with the first outcome."""
+    if key is None:
+        return await _execute_update(context, application_id, caller.scope, name, arg, None)
+    digest = hashlib.sha256(canonical_json(arg.model_dump(mode="json")).encode("utf-8")).hexdigest()
+    async with context.pool.acquire() as conn:
+        first = await claim(
+            conn, api_key_id=caller.id, key=key, application_id=application_id, update_name=name, body_sha256=digest
+        )
+    if not first.same_request(application_id, name, digest):
+        raise ProblemError("idempotency-key-reused", "this Idempotency-Key was sent with another request")
+    if first.answer is None:
+        # Not answered yet (or the answer was lost): sending the update again under the same id is safe,
+        # as Temporal runs it once and hands every sender its outcome.
+        try:
+            outcome = await _execute_update(
+                context, application_id, caller.scope, name, arg, _update_id(name, caller, key)
+            )
+            answer: dict[str, Any] = {"status": outcome.model_dump(mode="json")}
+        except ProblemError as problem:
+            if not isinstance(problem.__cause__, WorkflowUpdateFailedError):
+                raise  # not the workflow's answer (ended meanwhile, unavailable): the next try decides
+            answer = {"problem": problem.slug, "detail": problem.detail}
+        async with context.pool.acquire() as conn:
+            await record_answer(conn, api_key_id=caller.id, key=key, answer=answer)
+        async with context.pool.acquire() as conn:
+            first = await claim(
+                conn, api_key_id=caller.id, key=key, application_id=application_id, update_name=name, body_sha256=digest
+            )
+    assert first.answer is not None
+    if "problem" in first.answer:
+        raise ProblemError(first.answer["problem"], first.answer["detail"])
+    return ApplicationStatus.model_validate(first.answer["status"])
+
+
 @router.post("/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503))
 async def review_application(
-    application_id: ApplicationId, decision: ReviewDecision, context: Context, caller: Caller
+    application_id: ApplicationId,
+    decision: ReviewDecision,
+    context: Context,
+    caller: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> ApplicationStatus:
-    """An officer's decision on a probable duplicate (the workflow's `resolve_review` update)."""
-    return await _update(context, application_id, caller.scope, REVIEW_UPDATE, decision)
+    """An officer's decision on a probable duplicate (the workflow's `resolve_review` update).
+
+    Answers once the verdict took effect: the status after it (rejected, or with the IIN formed).
+    """
+    return await _update(context, application_id, caller, REVIEW_UPDATE, decision, idempotency_key)
 
 
 @router.post(
     "/{application_id}/withdraw", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503)
 )
 async def withdraw_application(
-    application_id: ApplicationId, withdrawal: Withdrawal, context: Context, caller: Caller
+    application_id: ApplicationId,
+    withdrawal: Withdrawal,
+    context: Context,
+    caller: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> ApplicationStatus:
-    """End an application that has not reached a terminal state (the workflow's `withdraw` update)."""
-    return await _update(context, application_id, caller.scope, WITHDRAW_UPDATE, withdrawal)
+    """End an application before its IIN is formed (the workflow's `withdraw` update).
+
+    Answers once the withdrawal took effect, at the next step boundary: the final status.
+    """
+    return await _update(context, application_id, caller, WITHDRAW_UPDATE, withdrawal, idempotency_key)

@@ -21,8 +21,11 @@ from schemas.status import ApplicationStatus
 M = TypeVar("M", bound=BaseModel)
 
 
-def _json(body: BaseModel) -> dict[str, Any]:
-    return {"content": body.model_dump_json(), "headers": {"Content-Type": "application/json"}}
+def _json(body: BaseModel, idempotency_key: str | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
+    return {"content": body.model_dump_json(), "headers": headers}
 
 
 @dataclass(frozen=True)
@@ -115,16 +118,32 @@ class IinClient:
                 return
             cursor = page.next_cursor
 
-    async def review(self, application_id: UUID, decision: ReviewDecision) -> ApplicationStatus:
-        """Send an officer's review decision; UpdateRejected if the application does not await review."""
+    async def review(
+        self, application_id: UUID, decision: ReviewDecision, *, idempotency_key: str | None = None
+    ) -> ApplicationStatus:
+        """Send an officer's review decision; UpdateRejected if the application does not await review.
+
+        With `idempotency_key`, sending it again (after a timeout, say) answers the first outcome.
+        """
         return await self._model(
-            ApplicationStatus, "POST", f"/v1/applications/{application_id}/review", **_json(decision)
+            ApplicationStatus,
+            "POST",
+            f"/v1/applications/{application_id}/review",
+            **_json(decision, idempotency_key),
         )
 
-    async def withdraw(self, application_id: UUID, withdrawal: Withdrawal) -> ApplicationStatus:
-        """Withdraw an application; UpdateRejected if it has already ended."""
+    async def withdraw(
+        self, application_id: UUID, withdrawal: Withdrawal, *, idempotency_key: str | None = None
+    ) -> ApplicationStatus:
+        """Withdraw an application; UpdateRejected if it has already ended.
+
+        With `idempotency_key`, sending it again (after a timeout, say) answers the first outcome.
+        """
         return await self._model(
-            ApplicationStatus, "POST", f"/v1/applications/{application_id}/withdraw", **_json(withdrawal)
+            ApplicationStatus,
+            "POST",
+            f"/v1/applications/{application_id}/withdraw",
+            **_json(withdrawal, idempotency_key),
         )
 
     async def follow(self, application_id: UUID, *, interval: float = 0.1) -> AsyncIterator[ApplicationStatus]:

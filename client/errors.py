@@ -46,6 +46,10 @@ class UpdateRejected(ApiError):
     """The application refused a review or withdrawal; `problem.detail` gives the reason."""
 
 
+class IdempotencyKeyReused(ApiError):
+    """The Idempotency-Key was sent before with another request."""
+
+
 class Unavailable(ApiError):
     """Temporal or PostgreSQL is not reachable; try again later."""
 
@@ -61,6 +65,7 @@ _BY_TYPE: dict[str, type[ApiError]] = {
     "not-found": NotFound,
     "application-conflict": ApplicationConflict,
     "update-rejected": UpdateRejected,
+    "idempotency-key-reused": IdempotencyKeyReused,
     "unavailable": Unavailable,
     "internal": ServerError,
 }

@@ -4,9 +4,11 @@ submitted -> documents_verified -> iin_formed -> certificate_issued, or rejected
 probable duplicate waits in awaiting_review for an officer's `resolve_review` update, and a
 `withdraw` update ends an application at the next step boundary until its IIN is formed.
 A durable timer runs beside the steps to the deadline resolved at submission; if it fires first the
-breach is recorded and the work goes on. Every step is a local activity that decides once and
-records its decision, projection and audit in one transaction: each costs no extra round trip to
-the server, and a retry returns what was decided.
+breach is recorded and the work goes on. Every step decides once and records its decision,
+projection and audit in one transaction, and a retry returns what was decided. The service's own
+steps are local activities (no extra round trip to the server); the two that record what a person
+decided through an update (a verdict, a withdrawal) are regular activities, so that PostgreSQL hears
+of a decision only once the history holds the update that carried it.
 """
 
 import asyncio
@@ -60,6 +62,11 @@ LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
 # Before FEWER_ROUND_TRIPS, the opening checks were four local activities with a withdrawal boundary
 # between each, and the search attributes were upserted at every transition.
 FEWER_ROUND_TRIPS = "fewer-round-trips"
+# Before HUMAN_STEPS_AFTER_ACCEPTANCE, an officer's verdict and a withdrawal were recorded by local
+# activities inside the workflow task that accepted the update: PostgreSQL could commit the decision
+# while a worker dying before that task completed lost the update itself.
+HUMAN_STEPS_AFTER_ACCEPTANCE = "human-steps-after-acceptance"
+PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE)
 
 
 def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bool) -> str | None:
@@ -97,6 +104,7 @@ class IINApplicationWorkflow:
         self._review: ReviewDecision | None = None
         self._withdrawal: Withdrawal | None = None
         self._fewer_round_trips = False
+        self._human_steps_after_acceptance = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
             establishment_id=application.establishment_id,
@@ -116,6 +124,7 @@ class IINApplicationWorkflow:
     @workflow.run
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
         self._fewer_round_trips = workflow.patched(FEWER_ROUND_TRIPS)
+        self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
         deadline_watch = asyncio.create_task(self._watch_deadline())
         try:
             await self._process(data)
@@ -254,7 +263,7 @@ class IINApplicationWorkflow:
         request = ReviewRequest(
             application_id=self._data.application.application_id, decision=self._review, reviewed=duplicates.for_review
         )
-        outcome = await self._step(ReviewActivities.record_review, request, "record the officer's verdict")
+        outcome = await self._human_step(ReviewActivities.record_review, request, "record the officer's verdict")
         return self._passed(outcome.findings, outcome.decided_at)
 
     async def _withdrawn(self) -> bool:
@@ -262,7 +271,7 @@ class IINApplicationWorkflow:
         if self._withdrawal is None:
             return False
         request = WithdrawalRequest(application_id=self._data.application.application_id, withdrawal=self._withdrawal)
-        outcome = await self._step(ReviewActivities.record_withdrawal, request, "record the withdrawal")
+        outcome = await self._human_step(ReviewActivities.record_withdrawal, request, "record the withdrawal")
         self._status.withdrawal_reason = outcome.reason
         self._transition(Transition(state=ApplicationState.WITHDRAWN, at=outcome.decided_at))
         return True
@@ -285,6 +294,19 @@ class IINApplicationWorkflow:
             retry_policy=STEP_RETRY,
             local_retry_threshold=LOCAL_RETRY_THRESHOLD,
             summary=summary,
+        )
+
+    async def _human_step(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
+        """Record a decision a person made through an update, once Temporal holds the update.
+
+        A regular activity is scheduled by the completion of the workflow task that accepted the update,
+        in one write with the acceptance: PostgreSQL hears of the decision only after the history has it,
+        so a worker dying at any point leaves the projection and the workflow agreeing.
+        """
+        if not self._human_steps_after_acceptance:
+            return await self._step(activity, arg, summary)
+        return await workflow.execute_activity_method(
+            activity, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY, summary=summary
         )
 
     def _passed(self, findings: tuple[Finding, ...], at: datetime) -> bool:

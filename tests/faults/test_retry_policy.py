@@ -1,24 +1,26 @@
 """How steps meet errors: what the database cannot do now is retried with backoff; what no retry can fix is not."""
 
 import ast
+import asyncio
 from datetime import date
 
 import asyncpg
-import pytest
-from temporalio.exceptions import ApplicationError
-from temporalio.testing import ActivityEnvironment
+from temporalio.client import Client, WorkflowExecutionStatus
 
-from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from rules.iin import century_sex_digit
-from schemas.enums import Sex
-from service.intake import resolve
+from schemas.contract import STATUS_QUERY
+from schemas.enums import ApplicationState, Sex
+from schemas.status import ApplicationStatus
+from service.intake import submit
 from tests.factories import make_applicant, make_application
+from tests.helpers import eventually
 from workflows.application import STEP_RETRY
 
-# Raised by activities as non-retryable, each for a condition no retry can change.
-NON_RETRYABLE = {"SerialsExhausted"}
+# Raised by activities as non-retryable, each for a condition no retry can change: none so far. Even
+# exhausted IIN serials are retried: the register's operator can free them, and the application waits.
+NON_RETRYABLE: set[str] = set()
 # A birth date no factory draws (they draw 1950-1999), so filling its serials disturbs no other test.
 FULL_DAY = date(1901, 2, 3)
 
@@ -57,18 +59,31 @@ def test_no_step_swallows_a_database_outage() -> None:
                     assert "Exception" not in names, f"{path}:{node.lineno} catches every exception"
 
 
-async def test_exhausted_serials_fail_the_step_as_non_retryable(pool: asyncpg.Pool) -> None:
+async def test_exhausted_serials_hold_the_application_open_until_the_register_frees_them(
+    client: Client, pool: asyncpg.Pool, task_queue: str
+) -> None:
     application = make_application(applicant=make_applicant(birth_date=FULL_DAY, sex=Sex.FEMALE))
     prefix = f"{FULL_DAY:%y%m%d}{century_sex_digit(FULL_DAY, Sex.FEMALE)}"
-    data = await resolve(pool, application, now=SYSTEM_CLOCK.now())
     await pool.execute(
         "INSERT INTO iin_serials (prefix, next_serial) VALUES ($1, 10000) "
         "ON CONFLICT (prefix) DO UPDATE SET next_serial = 10000",
         prefix,
     )
+    submitted = await submit(client, pool, application, task_queue, now=SYSTEM_CLOCK.now())
+    try:
+        held = await eventually(
+            lambda: submitted.handle.query(STATUS_QUERY, result_type=ApplicationStatus),
+            lambda s: s.state is ApplicationState.DOCUMENTS_VERIFIED,
+        )
+        await asyncio.sleep(1.0)  # a few attempts of form_iin meet the exhausted prefix
+        running = (await submitted.handle.describe()).status is WorkflowExecutionStatus.RUNNING
+        people = await pool.fetchval(
+            "SELECT count(*) FROM people WHERE application_id = $1", application.application_id
+        )
+    finally:
+        await pool.execute("UPDATE iin_serials SET next_serial = 0 WHERE prefix = $1", prefix)  # the operator's fix
+    final = await submitted.handle.result()
 
-    with pytest.raises(ApplicationError) as raised:
-        await ActivityEnvironment().run(IinActivities(pool).form_iin, data)
-
-    assert (raised.value.type, raised.value.non_retryable) == ("SerialsExhausted", True)
-    assert await pool.fetchval("SELECT count(*) FROM people WHERE application_id = $1", application.application_id) == 0
+    assert (held.iin, running, people) == (None, True, 0)
+    assert final.state is ApplicationState.CERTIFICATE_ISSUED
+    assert final.iin is not None and final.iin.startswith(prefix)

@@ -52,3 +52,28 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
     assert any('outcome="rejected"' in line for line in completed)
     assert "temporal_workflow_completed" in text
     assert f"{REVIEW_QUEUE}{{" in text or f"{REVIEW_QUEUE} " in text
+
+
+async def test_the_review_queue_gauge_outlives_a_lost_database_connection(
+    pool: asyncpg.Pool, database_dsn: str
+) -> None:
+    port = free_port()
+    runtime = runtime_with_metrics("127.0.0.1", port)
+    name = f"gauge-{uuid.uuid4().hex[:8]}"
+    gauge_pool = await asyncpg.create_pool(
+        database_dsn, min_size=1, max_size=1, server_settings={"application_name": name}
+    )
+    reporter = asyncio.create_task(report_review_queue(gauge_pool, runtime, every=0.05))
+    try:
+        await eventually(lambda: scrape(port), lambda text: REVIEW_QUEUE in text)
+        backends = "SELECT array_agg(pid) FROM pg_stat_activity WHERE application_name = $1"
+        [before] = await pool.fetchval(backends, name)
+        await pool.execute("SELECT pg_terminate_backend($1)", before)
+        # The next round fails on the lost connection, the one after reads on a new one: the reporter goes on.
+        after = await eventually(
+            lambda: pool.fetchval(backends, name), lambda pids: pids is not None and before not in pids
+        )
+        assert len(after) == 1 and not reporter.done()
+    finally:
+        reporter.cancel()
+        await gauge_pool.close()
