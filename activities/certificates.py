@@ -1,5 +1,6 @@
 """Issuing the registration certificate, the service's result for the foreigner."""
 
+import asyncio
 import base64
 import hashlib
 import secrets
@@ -60,13 +61,17 @@ class CertificateActivities:
     async def issue_certificate(self, request: CertificateRequest) -> CertificateRef:
         """Render and store the certificate's PDF; the history keeps its number and the PDF's SHA-256."""
         application_id = request.data.application.application_id
+        # Rendered before the step's transaction and lock, in a thread: it takes tens of milliseconds of
+        # CPU, which would otherwise hold a connection and the lock and stall every activity on the loop.
+        # A retry finding the step decided throws its own rendering away and returns the recorded one.
+        issued_at = self._clock.now()
+        number = new_certificate_number()
+        content = certificate_content(request, number, issued_at)
+        url = verification_url(self._public_base_url, number)
+        pdf = await asyncio.to_thread(render_certificate, content, url)
+        digest = hashlib.sha256(pdf).hexdigest()
 
         async def decide(conn: Connection) -> CertificateRef:
-            issued_at = self._clock.now()
-            number = new_certificate_number()
-            content = certificate_content(request, number, issued_at)
-            pdf = render_certificate(content, verification_url(self._public_base_url, number))
-            digest = hashlib.sha256(pdf).hexdigest()
             await store_certificate(
                 conn,
                 number=number,

@@ -1,5 +1,6 @@
 """Issuing the rejection notice: the reasons for a refusal and their grounds, for the applicant."""
 
+import asyncio
 import hashlib
 from datetime import datetime
 
@@ -46,13 +47,15 @@ class NoticeActivities:
     async def issue_rejection_notice(self, request: RejectionNoticeRequest) -> RejectionNoticeRef:
         """Render and store the notice's PDF once; the history keeps its number and SHA-256."""
         application_id = request.data.application.application_id
+        # Rendered before the step's transaction and lock, in a thread, as the certificate is
+        # (activities/certificates.py); a retry finding the step decided returns the recorded notice.
+        issued_at = self._clock.now()
+        number = new_document_number("RN")
+        content = notice_content(request, number, issued_at)
+        pdf = await asyncio.to_thread(render_notice, content)
+        digest = hashlib.sha256(pdf).hexdigest()
 
         async def decide(conn: Connection) -> RejectionNoticeRef:
-            issued_at = self._clock.now()
-            number = new_document_number("RN")
-            content = notice_content(request, number, issued_at)
-            pdf = render_notice(content)
-            digest = hashlib.sha256(pdf).hexdigest()
             await store_notice(
                 conn,
                 number=number,

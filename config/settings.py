@@ -8,6 +8,8 @@ from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.envconfig import ClientConfigProfile, ClientConnectConfig
 
+from db.pool import DEFAULT_GUARDS, SessionGuards
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,6 +44,18 @@ class Settings(BaseSettings):
     reference_data_dir: Path = REPO_ROOT / "data"
     db_pool_min: int = Field(default=2, ge=1)
     db_pool_max: int = Field(default=10, ge=1)
+    # Server-side limits on every session of the service; why these defaults: db/pool.py, SessionGuards.
+    db_statement_timeout_ms: int = Field(
+        default=DEFAULT_GUARDS.statement_timeout_ms, ge=0, description="statement_timeout of each session; 0: none."
+    )
+    db_lock_timeout_ms: int = Field(
+        default=DEFAULT_GUARDS.lock_timeout_ms, ge=0, description="lock_timeout: longest lock wait; 0: none."
+    )
+    db_idle_in_transaction_timeout_ms: int = Field(
+        default=DEFAULT_GUARDS.idle_in_transaction_timeout_ms,
+        ge=0,
+        description="idle_in_transaction_session_timeout: a session idle that long in a transaction is ended.",
+    )
     max_concurrent_activities: int = Field(default=100, ge=1)
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
     workflow_sandbox: bool = Field(
@@ -85,6 +99,14 @@ class Settings(BaseSettings):
             self.temporal_address = profile.address
         if profile.namespace:
             self.temporal_namespace = profile.namespace
+
+    def session_guards(self) -> SessionGuards:
+        """The PostgreSQL session guards every pool of the process opens its connections with."""
+        return SessionGuards(
+            statement_timeout_ms=self.db_statement_timeout_ms,
+            lock_timeout_ms=self.db_lock_timeout_ms,
+            idle_in_transaction_timeout_ms=self.db_idle_in_transaction_timeout_ms,
+        )
 
     def temporal_connect_config(self) -> ClientConnectConfig:
         """Keyword arguments for `Client.connect`: address, namespace, API key, TLS, gRPC metadata."""

@@ -30,6 +30,10 @@ async def migrate(pool: asyncpg.Pool) -> list[str]:
                 if version in done:
                     continue
                 async with conn.transaction():
+                    # A migration may rightly run long (an index built over the whole registry): the
+                    # session's statement_timeout is lifted for its transaction only. lock_timeout stays,
+                    # so a migration queued behind traffic fails and is retried instead of stalling it.
+                    await conn.execute("SET LOCAL statement_timeout = 0")
                     await conn.execute(sql)
                     await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
                 applied_now.append(version)

@@ -84,7 +84,9 @@ def migrate_command() -> None:
 
     async def main() -> None:
         settings = get_settings()
-        pool = await create_pool(endpoints.resolve(settings).database_url, min_size=1, max_size=2)
+        pool = await create_pool(
+            endpoints.resolve(settings).database_url, min_size=1, max_size=2, guards=settings.session_guards()
+        )
         try:
             applied = await migrate(pool)
             report = await load_reference_data(pool, settings.reference_data_dir)

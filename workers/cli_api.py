@@ -39,7 +39,12 @@ def api_command() -> None:
         settings = get_settings()
         where = endpoints.resolve(settings)
         client = await connect_temporal(where.temporal_address, where.temporal_namespace, settings=settings)
-        pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        pool = await create_pool(
+            where.database_url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            guards=settings.session_guards(),
+        )
         context = ApiContext(
             client,
             pool,
@@ -77,7 +82,10 @@ def create_key_command(
         raise typer.Exit(2)
 
     async def main() -> tuple[str, str]:
-        pool = await create_pool(endpoints.resolve(get_settings()).database_url, min_size=1, max_size=1)
+        settings = get_settings()
+        pool = await create_pool(
+            endpoints.resolve(settings).database_url, min_size=1, max_size=1, guards=settings.session_guards()
+        )
         try:
             async with pool.acquire() as conn:
                 key, token = await create_key(conn, establishment_id=establishment, label=label)
@@ -99,7 +107,10 @@ def revoke_key_command(key_id: str) -> None:
     """Revoke a key from now on; it stays on record, never deleted."""
 
     async def main() -> bool:
-        pool = await create_pool(endpoints.resolve(get_settings()).database_url, min_size=1, max_size=1)
+        settings = get_settings()
+        pool = await create_pool(
+            endpoints.resolve(settings).database_url, min_size=1, max_size=1, guards=settings.session_guards()
+        )
         try:
             async with pool.acquire() as conn:
                 return await revoke_key(conn, key_id) is not None

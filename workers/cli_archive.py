@@ -64,7 +64,12 @@ async def ensure_sweep_schedule(
 
 async def _with_pool(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
     settings = get_settings()
-    pool = await create_pool(settings.database_url or endpoints.resolve(settings).database_url, min_size=1, max_size=2)
+    pool = await create_pool(
+        settings.database_url or endpoints.resolve(settings).database_url,
+        min_size=1,
+        max_size=2,
+        guards=settings.session_guards(),
+    )
     try:
         return await work(pool)
     finally:

@@ -51,7 +51,7 @@ def _database_url() -> str:
 
 
 async def _archived_between(since: datetime, until: datetime | None) -> AsyncIterator[WorkflowHistory]:
-    pool = await create_pool(_database_url(), min_size=1, max_size=1)
+    pool = await create_pool(_database_url(), min_size=1, max_size=1, guards=get_settings().session_guards())
     try:
         async for history in from_archive(archive.closed_between(pool, since, until)):
             yield history
@@ -66,7 +66,7 @@ async def _history(client: Client, application_id: UUID) -> WorkflowHistory:
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
-    pool = await create_pool(_database_url(), min_size=1, max_size=1)
+    pool = await create_pool(_database_url(), min_size=1, max_size=1, guards=get_settings().session_guards())
     try:
         async with pool.acquire() as conn:
             row = await archive.find(conn, application_id)

@@ -22,7 +22,12 @@ PACKAGE = "holidays package"
 async def _stored_calendar() -> NationalCalendar:
     settings = get_settings()
     # Only PostgreSQL is needed: DATABASE_URL alone will do, without a Temporal address.
-    pool = await create_pool(settings.database_url or endpoints.resolve(settings).database_url, min_size=1, max_size=1)
+    pool = await create_pool(
+        settings.database_url or endpoints.resolve(settings).database_url,
+        min_size=1,
+        max_size=1,
+        guards=settings.session_guards(),
+    )
     try:
         async with pool.acquire() as conn:
             return await national_calendar(conn)

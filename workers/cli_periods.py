@@ -32,7 +32,7 @@ def _database_url() -> str:
 
 
 async def _with_connection(query: Callable[[Connection], Awaitable[T]]) -> T:
-    pool = await create_pool(_database_url(), min_size=1, max_size=1)
+    pool = await create_pool(_database_url(), min_size=1, max_size=1, guards=get_settings().session_guards())
     try:
         async with pool.acquire() as conn:
             return await query(conn)

@@ -30,7 +30,10 @@ def load(
     async def main() -> int:
         settings = get_settings()
         pool = await create_pool(
-            settings.database_url or endpoints.resolve(settings).database_url, min_size=1, max_size=1
+            settings.database_url or endpoints.resolve(settings).database_url,
+            min_size=1,
+            max_size=1,
+            guards=settings.session_guards(),
         )
         try:
             return await invalid_documents.load(pool, documents)

@@ -38,7 +38,12 @@ async def run_worker(settings: Settings) -> None:
     client = await connect_temporal(
         where.temporal_address, where.temporal_namespace, settings=settings, runtime=runtime
     )
-    pool = await create_pool(where.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    pool = await create_pool(
+        where.database_url,
+        min_size=settings.db_pool_min,
+        max_size=settings.db_pool_max,
+        guards=settings.session_guards(),
+    )
     reporter = asyncio.create_task(report_review_queue(pool, runtime)) if runtime is not None else None
     try:
         worker = build_worker(

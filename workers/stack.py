@@ -66,7 +66,9 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
     days = settings.temporal_namespace_retention_days
     # Retention set explicitly, as in production: closed histories leave Temporal after it (docs/auditing.md).
     await prepare_namespace(client, settings.temporal_namespace, timedelta(days=days) if days else None)
-    pool = await create_pool(database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    pool = await create_pool(
+        database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max, guards=settings.session_guards()
+    )
     try:
         applied = await migrate(pool)
         report = await load_reference_data(pool, settings.reference_data_dir)
