@@ -56,7 +56,13 @@ def body_digest(application: Application) -> str:
 async def submit_application(
     application: Application, context: Context, caller: Caller, response: Response
 ) -> ApplicationAccepted:
-    """Validate the application and start its workflow; the same body again finds it, another conflicts."""
+    """Validate the application and start its workflow; the same body again finds it, another conflicts.
+
+    Steps, each safe to repeat: resolve at intake; record the receipt and open the projection row in one
+    transaction; start the workflow (an existing one is found, never doubled). A retry of the same body
+    after a failure at any step converges on one running workflow: it finds the receipt and starts the
+    workflow again, which is a no-op if the first start went through.
+    """
     if caller.scope is not None and application.establishment_id != caller.scope:
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
     digest = body_digest(application)
@@ -67,8 +73,11 @@ async def submit_application(
         recorded = await submission_digest(conn, application_id)
         if recorded is None and await establishment_of(conn, application_id) is not None:
             raise ProblemError("application-conflict", "this id was submitted outside the API")
+    if recorded is not None and recorded != digest:
+        raise _conflict(application_id)
+    data = await resolve(context.pool, application, now=context.clock.now())
+    new = False
     if recorded is None:
-        data = await resolve(context.pool, application, now=context.clock.now())
         async with context.pool.acquire() as conn, conn.transaction():
             receipt = await record_submission(
                 conn,
@@ -77,23 +86,23 @@ async def submit_application(
                 body_sha256=digest,
                 api_key_id=caller.id,
             )
-            if receipt.new:
-                # Opened here (the workflow's first step finds the row and leaves it) so that a listing
-                # right after the answer shows the application; started inside the transaction, so a
-                # failed start leaves neither receipt nor row behind.
-                await open_application(conn, data)
-                await start(context.client, data, context.task_queue)
-                return ApplicationAccepted(
-                    application_id=application_id,
-                    establishment_id=application.establishment_id,
-                    state=ApplicationState.SUBMITTED,
-                    due_date=data.deadline.due_date,
-                    deadline=data.deadline.due_at,
-                )
             if not receipt.same_body:  # another body won a race for this id
                 raise _conflict(application_id)
-    elif recorded != digest:
-        raise _conflict(application_id)
+            if receipt.new:
+                # Opened here (the workflow's first step finds the row and leaves it), so that a listing
+                # right after the answer shows the application.
+                await open_application(conn, data)
+            new = receipt.new
+    # After the commit: a start that fails leaves the receipt, and the caller's retry starts it.
+    await start(context.client, data, context.task_queue)
+    if new:
+        return ApplicationAccepted(
+            application_id=application_id,
+            establishment_id=application.establishment_id,
+            state=ApplicationState.SUBMITTED,
+            due_date=data.deadline.due_date,
+            deadline=data.deadline.due_at,
+        )
     current = await current_status(context, application_id, caller.scope)
     response.status_code = 200
     return ApplicationAccepted(

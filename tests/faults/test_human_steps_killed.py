@@ -1,16 +1,21 @@
-"""A worker killed while it accepts officers' verdicts and withdrawals: the projection never runs ahead.
+"""Temporal and the worker killed the instant PostgreSQL records a human decision: nothing diverges.
 
-A verdict or a withdrawal is recorded in PostgreSQL only once the history holds the update that carried
-it. Each round puts applications in review, sends each a verdict or a withdrawal, and kills the worker
-a random moment later (often between an update's acceptance and the completion of its workflow task),
-then starts it again. At the end the projection, the audit and the workflow agree on every application.
+An officer's verdict or a withdrawal reaches the workflow as an update. Temporal keeps an update it
+has not yet seen accepted in memory only, so a crash of the server together with the worker loses
+it. The decision must then be lost everywhere, never kept by PostgreSQL alone: the workflow records
+it only once the history holds the update. Each round puts applications in review, sends each a
+verdict or a withdrawal, and kills both processes (SIGKILL) the moment PostgreSQL commits the first
+human decision (told by a trigger's NOTIFY); then starts both again and waits until everything rests.
+At the end the projection, the audit and the workflow agree on every application.
 """
 
 import asyncio
-import random
+import os
+import signal
 import uuid
 from functools import partial
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -22,13 +27,14 @@ from schemas.decisions import Step
 from schemas.enums import ApplicationState, ReviewVerdict
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
-from tests.faults.harness import submit_all, worker_process
+from tests.faults.harness import DevServer, dev_server, submit_all, worker_process
 from tests.helpers import eventually
 from tests.workflows.test_review import probable_duplicate
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
-ROUNDS = 4
-PER_ROUND = 12
+ROUNDS = 5
+PER_ROUND = 6
+CHANNEL = "human_decision_recorded"
 UPDATES: list[tuple[str, ReviewDecision | Withdrawal]] = [
     (WITHDRAW_UPDATE, Withdrawal(requested_by="officer-9", reason="asked by the applicant")),
     (REVIEW_UPDATE, ReviewDecision(officer_id="officer-3", verdict=ReviewVerdict.SAME_PERSON)),
@@ -41,7 +47,7 @@ def handle_of(client: Client, application_id: UUID) -> WorkflowHandle[object, Ap
 
 
 def at_rest(status: ApplicationStatus) -> bool:
-    """Ended, or waiting in review for a decision that was lost with the worker."""
+    """Ended, or waiting in review for a decision that was lost with the processes."""
     return status.state.is_terminal or status.state is ApplicationState.AWAITING_REVIEW
 
 
@@ -58,46 +64,79 @@ async def audited_steps(pool: asyncpg.Pool, ids: list[UUID]) -> dict[UUID, set[s
     return steps
 
 
-async def test_a_worker_killed_around_human_decisions_leaves_projection_audit_and_workflow_agreeing(
-    client: Client, pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
+async def notify_on_human_decisions(pool: asyncpg.Pool) -> None:
+    await pool.execute(
+        f"""CREATE OR REPLACE FUNCTION notify_human_decision() RETURNS trigger LANGUAGE plpgsql AS
+            $$BEGIN PERFORM pg_notify('{CHANNEL}', NEW.application_id::text); RETURN NEW; END$$;
+            CREATE OR REPLACE TRIGGER notify_human_decision AFTER INSERT ON audit_events FOR EACH ROW
+            WHEN (NEW.step IN ('{Step.REVIEW.value}', '{Step.WITHDRAWAL.value}'))
+            EXECUTE FUNCTION notify_human_decision()"""
+    )
+
+
+async def settled(client: Client, ids: list[UUID]) -> dict[UUID, ApplicationStatus]:
+    return {i: await handle_of(client, i).query(STATUS_QUERY, result_type=ApplicationStatus) for i in ids}
+
+
+async def test_a_crash_at_a_human_decision_leaves_projection_audit_and_workflow_agreeing(
+    pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
 ) -> None:
-    rng = random.Random()
     queue = f"iin-faults-{uuid.uuid4()}"
-    address = client.service_client.config.target_host
     ids: list[UUID] = []
-    with worker_process(address, client.namespace, database_dsn, queue, tmp_path) as worker:
-        await worker.ready()
-        for _ in range(ROUNDS):
-            batch = await submit_all(client, pool, [await probable_duplicate(pool) for _ in range(PER_ROUND)], queue)
-            ids += batch
-            await eventually(
-                partial(projected_states, pool, batch),
-                lambda states: list(states.values()) == ["awaiting_review"] * PER_ROUND,
-                within=60,
-            )
-            sent = [
-                asyncio.create_task(
-                    handle_of(client, i).execute_update(*UPDATES[n % len(UPDATES)], result_type=ApplicationStatus)
+    crashes = 0
+    await notify_on_human_decisions(pool)
+    listener = await asyncpg.connect(database_dsn)
+    try:
+        async with dev_server() as server:
+            client = await server.connect()
+            with worker_process(server.address, server.namespace, database_dsn, queue, tmp_path) as worker:
+                armed = asyncio.Event()
+
+                def crash(*_: Any) -> None:
+                    # At the commit of a human decision, before anything else runs: both processes die.
+                    if armed.is_set():
+                        armed.clear()
+                        os.kill(worker.process.pid, signal.SIGKILL)
+                        assert server.process is not None
+                        os.kill(server.process.pid, signal.SIGKILL)
+
+                await listener.add_listener(CHANNEL, crash)
+                await worker.ready()
+                for _ in range(ROUNDS):
+                    batch = await submit_all(
+                        client, pool, [await probable_duplicate(pool) for _ in range(PER_ROUND)], queue
+                    )
+                    ids += batch
+                    await eventually(
+                        partial(projected_states, pool, batch),
+                        lambda states: list(states.values()) == ["awaiting_review"] * PER_ROUND,
+                        within=60,
+                    )
+                    armed.set()
+                    sent = [
+                        asyncio.create_task(
+                            handle_of(client, i).execute_update(
+                                *UPDATES[n % len(UPDATES)], result_type=ApplicationStatus
+                            )
+                        )
+                        for n, i in enumerate(batch)
+                    ]
+                    await asyncio.gather(*sent, return_exceptions=True)  # a lost update is the caller's to resend
+                    crashed = not armed.is_set()
+                    armed.clear()
+                    if crashed:
+                        crashes += 1
+                        worker.process.wait(10)
+                        await restart(server)
+                        client = await server.connect()
+                        worker.start()
+                        await worker.ready()
+                statuses = await eventually(
+                    partial(settled, client, ids), lambda found: all(at_rest(s) for s in found.values()), within=90
                 )
-                for n, i in enumerate(batch)
-            ]
-            await asyncio.sleep(rng.uniform(0.0, 0.08))
-            worker.kill()
-            worker.start()
-            await worker.ready()
-            await asyncio.gather(*sent, return_exceptions=True)  # a lost update is the caller's to send again
-
-        async def settled() -> dict[UUID, ApplicationStatus]:
-            return {i: await handle_of(client, i).query(STATUS_QUERY, result_type=ApplicationStatus) for i in ids}
-
-        # Whatever was accepted runs to its end; whatever was lost rests in review.
-        statuses = await eventually(
-            settled,
-            lambda found: all(
-                s.state.is_terminal or s.state is ApplicationState.AWAITING_REVIEW for s in found.values()
-            ),
-            within=90,
-        )
+    finally:
+        await listener.close()
+        await pool.execute("DROP TRIGGER notify_human_decision ON audit_events; DROP FUNCTION notify_human_decision()")
 
     projected = await projected_states(pool, ids)
     audited = await audited_steps(pool, ids)
@@ -110,6 +149,16 @@ async def test_a_worker_killed_around_human_decisions_leaves_projection_audit_an
         != (statuses[i].state not in (ApplicationState.AWAITING_REVIEW, ApplicationState.WITHDRAWN))
     ]
     decided = sum(1 for s in statuses.values() if s.state is not ApplicationState.AWAITING_REVIEW)
-    print(f"faults: human steps: applications={len(ids)} decided={decided} divergent={len(divergent)}")
+    print(
+        f"faults: human steps: applications={len(ids)} crashes={crashes} decided={decided}"
+        f" divergent={len(divergent)} unaudited={len(unaudited)}"
+    )
+    assert crashes > 0, "no decision was recorded while armed: the test exercised nothing"
     assert divergent == [] and unaudited == []
-    assert decided > 0, "no decision took effect: the test exercised nothing"
+
+
+async def restart(server: DevServer) -> None:
+    """Start the killed dev server again on its file and port."""
+    assert server.process is not None
+    server.process.wait(10)
+    await server.start()
