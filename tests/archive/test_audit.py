@@ -23,7 +23,6 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import Result
 
 from activities.archive import sweep
-from clock import SYSTEM_CLOCK
 from codec.aesgcm import ENCODING
 from codec.converter import build_data_converter
 from codec.keys import KeyRing, new_key_entry
@@ -79,9 +78,12 @@ async def deleted(dev_env: WorkflowEnvironment, pool: asyncpg.Pool, database_dsn
         data_converter=build_data_converter(KeyRing.parse(KEYS)),
     )
     queue = f"iin-test-sealed-{uuid.uuid4()}"
-    ended_after = SYSTEM_CLOCK.now() - timedelta(seconds=1)
     async with build_worker(sealed, pool, queue):
         application_id = await ended_application(sealed, pool, queue)
+    # The archive dates a history by Temporal's close time: the server's clock, not ours (tests/timetravel.py).
+    closed_at = (await sealed.get_workflow_handle(workflow_id(application_id)).describe()).close_time
+    assert closed_at is not None
+    ended_after = closed_at - timedelta(seconds=1)
     await sweep(sealed, pool)
     with pytest.MonkeyPatch.context() as monkeypatch:
         command_env(monkeypatch, dev_env, database_dsn)
