@@ -68,6 +68,9 @@ FEWER_ROUND_TRIPS = "fewer-round-trips"
 HUMAN_STEPS_AFTER_ACCEPTANCE = "human-steps-after-acceptance"
 PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE)
 
+# A cancel requested in Temporal (the Web UI, `temporal workflow cancel`) is an operator's withdrawal.
+CANCELLED_BY_OPERATOR = Withdrawal(requested_by="temporal-cancel", reason="cancelled in Temporal by an operator")
+
 
 def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bool) -> str | None:
     """Why a verdict cannot be accepted now, or None: only while awaiting review, and only once."""
@@ -125,9 +128,19 @@ class IINApplicationWorkflow:
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
         self._fewer_round_trips = workflow.patched(FEWER_ROUND_TRIPS)
         self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
+        # The steps run in a task of their own, created first so the commands keep their order: a cancel
+        # reaches run() only and becomes a withdrawal, instead of cutting short a step whose decision may
+        # be committed already.
+        steps = asyncio.create_task(self._process(data))
         deadline_watch = asyncio.create_task(self._watch_deadline())
         try:
-            await self._process(data)
+            while not steps.done():
+                try:
+                    await asyncio.shield(steps)
+                except asyncio.CancelledError:
+                    if self._withdrawal is None and self._status.iin is None:
+                        self._withdrawal = CANCELLED_BY_OPERATOR
+            steps.result()
             if self._status.state is ApplicationState.REJECTED:
                 await self._issue_rejection_notice(data)
         finally:
