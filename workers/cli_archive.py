@@ -25,7 +25,6 @@ from temporalio.client import (
 from activities.archive import sweep
 from config.settings import get_settings
 from db.archive import describe, verify
-from db.pool import create_pool
 from workers import endpoints
 from workers.connect import connect_temporal
 from workflows.archive_sweep import ArchiveSweepWorkflow
@@ -63,17 +62,8 @@ async def ensure_sweep_schedule(
 
 
 async def _with_pool(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
-    settings = get_settings()
-    pool = await create_pool(
-        settings.database_url or endpoints.resolve(settings).database_url,
-        min_size=1,
-        max_size=2,
-        guards=settings.session_guards(),
-    )
-    try:
+    async with endpoints.command_pool(max_size=2) as pool:
         return await work(pool)
-    finally:
-        await pool.close()
 
 
 async def _client() -> Client:

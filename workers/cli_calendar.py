@@ -7,9 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from config.settings import get_settings
 from db.calendar import national_calendar
-from db.pool import create_pool
 from rules.calendar import NationalCalendar
 from schemas.enums import CalendarCorrectionKind
 from workers import endpoints
@@ -20,19 +18,8 @@ PACKAGE = "holidays package"
 
 
 async def _stored_calendar() -> NationalCalendar:
-    settings = get_settings()
-    # Only PostgreSQL is needed: DATABASE_URL alone will do, without a Temporal address.
-    pool = await create_pool(
-        settings.database_url or endpoints.resolve(settings).database_url,
-        min_size=1,
-        max_size=1,
-        guards=settings.session_guards(),
-    )
-    try:
-        async with pool.acquire() as conn:
-            return await national_calendar(conn)
-    finally:
-        await pool.close()
+    async with endpoints.command_pool() as pool, pool.acquire() as conn:
+        return await national_calendar(conn)
 
 
 def _calendar_table(national: NationalCalendar, year: int) -> Table:

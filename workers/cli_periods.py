@@ -9,8 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from config.settings import get_settings
-from db.pool import Connection, create_pool
+from db.pool import Connection
 from db.reference import find_establishment, find_service_period, service_periods
 from schemas.establishment import ServicePeriod
 from workers import endpoints
@@ -26,18 +25,9 @@ def _console() -> Console:
 T = TypeVar("T")
 
 
-def _database_url() -> str:
-    settings = get_settings()
-    return settings.database_url or endpoints.resolve(settings).database_url
-
-
 async def _with_connection(query: Callable[[Connection], Awaitable[T]]) -> T:
-    pool = await create_pool(_database_url(), min_size=1, max_size=1, guards=get_settings().session_guards())
-    try:
-        async with pool.acquire() as conn:
-            return await query(conn)
-    finally:
-        await pool.close()
+    async with endpoints.command_pool() as pool, pool.acquire() as conn:
+        return await query(conn)
 
 
 def _scope(values: frozenset[str] | None, everyone: str) -> str:

@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from config.settings import get_settings
 from db import invalid_documents
-from db.pool import create_pool
 from workers import endpoints
 
 app = typer.Typer(help="Lost, stolen and invalidated identity documents, checked during verification.")
@@ -28,16 +26,7 @@ def load(
         raise typer.Exit(2) from error
 
     async def main() -> int:
-        settings = get_settings()
-        pool = await create_pool(
-            settings.database_url or endpoints.resolve(settings).database_url,
-            min_size=1,
-            max_size=1,
-            guards=settings.session_guards(),
-        )
-        try:
+        async with endpoints.command_pool() as pool:
             return await invalid_documents.load(pool, documents)
-        finally:
-            await pool.close()
 
     console.print(f"invalid documents loaded: {asyncio.run(main())} from {path}")

@@ -1,10 +1,15 @@
 """Where the running stack is: from the settings, or from what `iin up` recorded under the data dir."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from config.settings import Settings
+import asyncpg
+
+from config.settings import Settings, get_settings
+from db.pool import create_pool
 
 STACK_FILE = "stack.json"
 
@@ -47,3 +52,19 @@ def resolve(settings: Settings) -> Endpoints:
         task_queue=settings.task_queue,
         temporal_ui=recorded.get("temporal_ui"),
     )
+
+
+@asynccontextmanager
+async def command_pool(max_size: int = 1) -> AsyncIterator[asyncpg.Pool]:
+    """A small pool for a command: on DATABASE_URL, or the local stack's PostgreSQL; no Temporal needed."""
+    settings = get_settings()
+    pool = await create_pool(
+        settings.database_url or resolve(settings).database_url,
+        min_size=1,
+        max_size=max_size,
+        guards=settings.session_guards(),
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
