@@ -3,7 +3,7 @@
 import base64
 import hashlib
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -40,9 +40,9 @@ ApplicationId = Annotated[UUID, Path(description="The application id chosen by t
 QUERY_TIMEOUT = timedelta(seconds=5)
 
 
-def body_digest(application: Application) -> str:
-    """SHA-256 of the application's canonical JSON: equal for bodies that mean the same."""
-    return hashlib.sha256(canonical_json(application.model_dump(mode="json")).encode("utf-8")).hexdigest()
+def body_digest(body: BaseModel) -> str:
+    """SHA-256 of a validated body's canonical JSON: equal for bodies that mean the same."""
+    return hashlib.sha256(canonical_json(body.model_dump(mode="json")).encode("utf-8")).hexdigest()
 
 
 @router.post(
@@ -249,35 +249,31 @@ async def _update(
     """Send the update; under an Idempotency-Key, once, answering every repetition with the first outcome."""
     if key is None:
         return await _execute_update(context, application_id, caller.scope, name, arg, None)
-    digest = hashlib.sha256(canonical_json(arg.model_dump(mode="json")).encode("utf-8")).hexdigest()
+    digest = body_digest(arg)
     async with context.pool.acquire() as conn:
         first = await claim(
             conn, api_key_id=caller.id, key=key, application_id=application_id, update_name=name, body_sha256=digest
         )
     if not first.same_request(application_id, name, digest):
         raise ProblemError("idempotency-key-reused", "this Idempotency-Key was sent with another request")
-    if first.answer is None:
+    answer = first.answer
+    if answer is None:
         # Not answered yet (or the answer was lost): sending the update again under the same id is safe,
         # as Temporal runs it once and hands every sender its outcome.
         try:
             outcome = await _execute_update(
                 context, application_id, caller.scope, name, arg, _update_id(name, caller, key)
             )
-            answer: dict[str, Any] = {"status": outcome.model_dump(mode="json")}
+            answer = {"status": outcome.model_dump(mode="json")}
         except ProblemError as problem:
             if not isinstance(problem.__cause__, WorkflowUpdateFailedError):
                 raise  # not the workflow's answer (ended meanwhile, unavailable): the next try decides
             answer = {"problem": problem.slug, "detail": problem.detail}
         async with context.pool.acquire() as conn:
-            await record_answer(conn, api_key_id=caller.id, key=key, answer=answer)
-        async with context.pool.acquire() as conn:
-            first = await claim(
-                conn, api_key_id=caller.id, key=key, application_id=application_id, update_name=name, body_sha256=digest
-            )
-    assert first.answer is not None
-    if "problem" in first.answer:
-        raise ProblemError(first.answer["problem"], first.answer["detail"])
-    return ApplicationStatus.model_validate(first.answer["status"])
+            answer = await record_answer(conn, api_key_id=caller.id, key=key, answer=answer)
+    if "problem" in answer:
+        raise ProblemError(answer["problem"], answer["detail"])
+    return ApplicationStatus.model_validate(answer["status"])
 
 
 @router.post("/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503))

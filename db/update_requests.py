@@ -46,12 +46,13 @@ async def claim(
     return UpdateRequest(row["application_id"], row["update_name"], row["body_sha256"].strip(), row["answer"])
 
 
-async def record_answer(conn: Connection, *, api_key_id: str, key: str, answer: dict[str, Any]) -> None:
-    """Keep the outcome the request under `key` was first answered with."""
-    await conn.execute(
-        """UPDATE api_update_requests SET answer = $3
-           WHERE api_key_id = $1 AND idempotency_key = $2 AND answer IS NULL""",
+async def record_answer(conn: Connection, *, api_key_id: str, key: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """Keep `answer` for the request under `key` unless a twin kept one first; return the one kept."""
+    kept: dict[str, Any] = await conn.fetchval(
+        """UPDATE api_update_requests SET answer = coalesce(answer, $3)
+           WHERE api_key_id = $1 AND idempotency_key = $2 RETURNING answer""",
         api_key_id,
         key,
         answer,
     )
+    return kept

@@ -18,7 +18,7 @@ keep clocks of their own, which is why:
 """
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import time_machine
@@ -42,7 +42,7 @@ def start(at: str | None) -> None:
     instant = datetime.fromisoformat(at)
     if instant.utcoffset() is None:
         raise ValueError(f"--at {at!r}: give the offset too, e.g. 2026-12-31T23:30:00+00:00")
-    real = datetime.now(UTC)
+    real = SYSTEM_CLOCK.now()  # before the travel: the real time
     if instant < real:
         raise ValueError(f"--at {at!r} is in the past ({real:%Y-%m-%dT%H:%M}Z now): Temporal's clocks cannot go back")
     _offset = instant - real
@@ -83,7 +83,7 @@ def iin_command(*args: str) -> tuple[list[str], dict[str, str]]:
 def _main() -> None:
     offset = timedelta(seconds=float(sys.argv[1]))
     sys.argv = ["iin", *sys.argv[2:]]
-    with time_machine.travel(datetime.now(UTC) + offset, tick=True):
+    with time_machine.travel(SYSTEM_CLOCK.now() + offset, tick=True):
         from workers.cli import app
 
         app()
