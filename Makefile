@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-up: $(STAMP) ## Start PostgreSQL, Temporal dev server + Web UI, migrations and the worker (Ctrl-C stops all)
+up: $(STAMP) ## Start PostgreSQL, Temporal dev server + Web UI, migrations, the worker and the API (Ctrl-C stops all)
 	$(BIN)/iin up
 
 sample: $(STAMP) ## Submit a sample application to the running stack and follow it
