@@ -9,17 +9,15 @@ from datetime import datetime
 import asyncpg
 from temporalio import activity
 
+from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
 from config.settings import get_settings
-from db.applications import record_transition
 from db.certificates import store_certificate
 from db.decisions import decide_once
 from db.pool import Connection
 from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
 from schemas.contract import CertificateRequest, local_day
 from schemas.decisions import CertificateRef, Step
-from schemas.enums import ApplicationState
-from schemas.status import Transition
 
 
 def new_document_number(prefix: str) -> str:
@@ -82,12 +80,7 @@ class CertificateActivities:
                 content=content.model_dump(mode="json"),
                 pdf=pdf,
             )
-            await record_transition(
-                conn,
-                application_id,
-                Transition(state=ApplicationState.CERTIFICATE_ISSUED, at=issued_at),
-                certificate_number=number,
-            )
+            await close_step(conn, application_id, Step.CERTIFICATE, issued_at, certificate_number=number)
             return CertificateRef(number=number, sha256=digest, issued_at=issued_at)
 
         return await decide_once(

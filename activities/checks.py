@@ -18,7 +18,7 @@ from rules.mrz_consistency import mrz_findings
 from rules.requirements import requirement_findings
 from schemas.contract import ApplicationInput
 from schemas.decisions import Decision, Finding, Step
-from schemas.enums import ApplicationState, RejectionReason
+from schemas.enums import RejectionReason
 
 
 def decision_time(decision: Decision) -> datetime:
@@ -80,7 +80,7 @@ async def _registry_findings(conn: Connection, data: ApplicationInput) -> list[F
 
 
 async def verify(conn: Connection, data: ApplicationInput, now: datetime) -> Decision:
-    """Whether the documents can be relied on; moves the projection to documents_verified or rejects."""
+    """Whether the documents can be relied on; the projection moves as rules/lifecycle.py says."""
     translation = data.application.translation
     state = translation.notarized_in if translation is not None else None
     memberships = await memberships_of(conn, str(state)) if state is not None else []
@@ -88,13 +88,7 @@ async def verify(conn: Connection, data: ApplicationInput, now: datetime) -> Dec
     findings += mrz_findings(data.application)
     findings += await _registry_findings(conn, data)
     decision = Decision(step=Step.VERIFICATION, findings=tuple(findings), decided_at=now)
-    await close_step(
-        conn,
-        data.application.application_id,
-        decision.findings,
-        decision.decided_at,
-        ApplicationState.DOCUMENTS_VERIFIED,
-    )
+    await close_step(conn, data.application.application_id, Step.VERIFICATION, now, decision.findings)
     return decision
 
 
@@ -102,14 +96,14 @@ async def check_requirements_of(conn: Connection, data: ApplicationInput, now: d
     """Whether the applicant's data meet the legal requirements; rejects if not."""
     findings = requirement_findings(data.application, data.submission_day)
     decision = Decision(step=Step.REQUIREMENTS, findings=tuple(findings), decided_at=now)
-    await close_step(conn, data.application.application_id, decision.findings, decision.decided_at, None)
+    await close_step(conn, data.application.application_id, Step.REQUIREMENTS, now, decision.findings)
     return decision
 
 
 async def look_for_duplicates(conn: Connection, data: ApplicationInput, now: datetime) -> DuplicateDecision:
     """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
 
-    The projection moves to awaiting_review when there is a probable match and no certain one.
+    Probable matches and no certain one send the application to awaiting_review.
     """
     matches = await registry.find_matches(conn, data.application)
     findings = tuple(duplicate_findings(matches))
@@ -119,8 +113,9 @@ async def look_for_duplicates(conn: Connection, data: ApplicationInput, now: dat
         for_review=() if findings else tuple(review_findings(matches)),
         decided_at=now,
     )
-    on_pass = ApplicationState.AWAITING_REVIEW if decision.for_review else None
-    await close_step(conn, data.application.application_id, findings, decision.decided_at, on_pass)
+    await close_step(
+        conn, data.application.application_id, Step.DUPLICATES, now, findings, for_review=bool(decision.for_review)
+    )
     return decision
 
 

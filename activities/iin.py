@@ -7,13 +7,10 @@ from activities.checks import duplicate_findings
 from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
 from db import registry
-from db.applications import record_transition
 from db.decisions import decide_once
 from db.pool import Connection
 from schemas.contract import ApplicationInput
 from schemas.decisions import FormedIin, Step
-from schemas.enums import ApplicationState
-from schemas.status import Transition
 
 
 class IinActivities:
@@ -39,18 +36,13 @@ class IinActivities:
             findings = tuple(duplicate_findings(await registry.find_matches(conn, application)))
             now = self._clock.now()
             if findings:
-                await close_step(conn, application.application_id, findings, now, None)
+                await close_step(conn, application.application_id, Step.IIN, now, findings)
                 return FormedIin(iin=None, findings=findings, decided_at=now)
             # SerialsExhausted is raised as it is, and retried on the step's schedule: the register's operator
             # must free or extend the prefix, and the application (open, its deadline watched) goes on then.
             iin = await registry.allocate_iin(conn, applicant.birth_date, applicant.sex)
             await registry.register_person(conn, iin, application)
-            await record_transition(
-                conn,
-                application.application_id,
-                Transition(state=ApplicationState.IIN_FORMED, at=now),
-                iin=iin,
-            )
+            await close_step(conn, application.application_id, Step.IIN, now, iin=iin)
             return FormedIin(iin=iin, decided_at=now)
 
         return await decide_once(

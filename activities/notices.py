@@ -14,6 +14,7 @@ from db.decisions import decide_once
 from db.pool import Connection
 from documents.certificate import EstablishmentOnDocument
 from documents.notice import NoticeContent, render_notice
+from rules.lifecycle import rejection_reasons
 from schemas.contract import local_day
 from schemas.decisions import Step
 from schemas.notices import RejectionNoticeRef, RejectionNoticeRequest
@@ -31,7 +32,7 @@ def notice_content(request: RejectionNoticeRequest, number: str, issued_at: date
         birth_date=applicant.birth_date,
         citizenship=str(applicant.citizenship),
         establishment=EstablishmentOnDocument.of(establishment),
-        reasons=tuple(dict.fromkeys(f.reason for f in request.findings)),
+        reasons=rejection_reasons(request.findings),
         findings=request.findings,
         decided_on=local_day(request.rejected_at, establishment.time_zone),
         issued_at=issued_at,

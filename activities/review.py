@@ -13,13 +13,11 @@ from temporalio import activity
 
 from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
-from db.applications import record_transition
 from db.decisions import decide_once
 from db.pool import Connection
 from schemas.decisions import Finding, Step
-from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
+from schemas.enums import RejectionReason, ReviewVerdict
 from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import Transition
 
 
 class ReviewRequest(BaseModel):
@@ -94,8 +92,8 @@ class ReviewActivities:
                 findings=(same_person_finding(decision.officer_id),) if same else (),
                 decided_at=self._clock.now(),
             )
-            # A different person stays awaiting_review in the projection until form_iin moves it on.
-            await close_step(conn, request.application_id, outcome.findings, outcome.decided_at, None)
+            # A different person stays awaiting_review until form_iin moves the application on.
+            await close_step(conn, request.application_id, Step.REVIEW, outcome.decided_at, outcome.findings)
             return outcome
 
         return await decide_once(
@@ -112,8 +110,7 @@ class ReviewActivities:
                 reason=request.withdrawal.reason,
                 decided_at=self._clock.now(),
             )
-            transition = Transition(state=ApplicationState.WITHDRAWN, at=outcome.decided_at)
-            await record_transition(conn, request.application_id, transition)
+            await close_step(conn, request.application_id, Step.WITHDRAWAL, outcome.decided_at)
             return outcome
 
         return await decide_once(

@@ -1,29 +1,27 @@
-"""How a step's outcome shows in the projection: a passed step may move the state, a failed one rejects."""
+"""How a step's outcome shows in the projection: the transition rules/lifecycle.py decides, written in
+the transaction that records the outcome."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 from db.applications import record_transition
 from db.pool import Connection
-from schemas.decisions import Finding
-from schemas.enums import ApplicationState
-from schemas.status import Transition
+from rules.lifecycle import transition_after
+from schemas.decisions import Finding, Step
 
 
 async def close_step(
     conn: Connection,
     application_id: UUID,
-    findings: Sequence[Finding],
+    step: Step,
     at: datetime,
-    on_pass: ApplicationState | None,
+    findings: tuple[Finding, ...] = (),
+    *,
+    for_review: bool = False,
+    iin: str | None = None,
+    certificate_number: str | None = None,
 ) -> None:
-    """Record the transition a step causes: rejected with its reasons, or `on_pass` if given."""
-    if findings:
-        reasons = tuple(dict.fromkeys(f.reason for f in findings))
-        transition = Transition(state=ApplicationState.REJECTED, at=at, reasons=reasons)
-    elif on_pass is not None:
-        transition = Transition(state=on_pass, at=at)
-    else:
-        return
-    await record_transition(conn, application_id, transition)
+    """Record the transition `step`'s outcome causes, with the IIN or certificate it brought, if any."""
+    transition = transition_after(step, at, findings, for_review=for_review)
+    if transition is not None:
+        await record_transition(conn, application_id, transition, iin=iin, certificate_number=certificate_number)

@@ -9,6 +9,9 @@ projection and audit in one transaction, and a retry returns what was decided. T
 steps are local activities (no extra round trip to the server); the two that record what a person
 decided through an update (a verdict, a withdrawal) are regular activities, so that PostgreSQL hears
 of a decision only once the history holds the update that carried it.
+
+The state changes in one way: `_update_status`, with the transition rules/lifecycle.py gives for a
+step's outcome, the same transition the step wrote to the projection.
 """
 
 import asyncio
@@ -28,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.notices import NoticeActivities
     from activities.review import ReviewActivities, ReviewRequest, WithdrawalRequest
     from activities.submission import SubmissionActivities
+    from rules.lifecycle import transition_after
     from schemas.contract import (
         REVIEW_UPDATE,
         STATUS_QUERY,
@@ -37,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
         BreachNotice,
         CertificateRequest,
     )
-    from schemas.decisions import Decision, Finding
+    from schemas.decisions import Decision, Finding, Step
     from schemas.enums import ApplicationState
     from schemas.notices import RejectionNoticeRequest
     from schemas.review import ReviewDecision, Withdrawal
@@ -58,7 +62,8 @@ STEP_RETRY = RetryPolicy(
 STEP_TIMEOUT = timedelta(seconds=30)
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
 
-# Patches, newest last; each guards a change of the commands the workflow issues (docs/operations.md).
+# Patches, newest last; each guards a change of the commands the workflow issues (docs/operations.md),
+# and each is read in one place: run() for FEWER_ROUND_TRIPS, _human_step for the other.
 # Before FEWER_ROUND_TRIPS, the opening checks were four local activities with a withdrawal boundary
 # between each, and the search attributes were upserted at every transition.
 FEWER_ROUND_TRIPS = "fewer-round-trips"
@@ -106,7 +111,7 @@ class IINApplicationWorkflow:
         self._registered = False
         self._review: ReviewDecision | None = None
         self._withdrawal: Withdrawal | None = None
-        self._fewer_round_trips = False
+        self._index_each_transition = False
         self._human_steps_after_acceptance = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
@@ -126,12 +131,16 @@ class IINApplicationWorkflow:
 
     @workflow.run
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
-        self._fewer_round_trips = workflow.patched(FEWER_ROUND_TRIPS)
+        # What workflows started before FEWER_ROUND_TRIPS do differently is chosen here, once.
+        if workflow.patched(FEWER_ROUND_TRIPS):
+            open_and_check, self._index_each_transition = self._assess, False
+        else:
+            open_and_check, self._index_each_transition = self._check_step_by_step, True
         self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
         # The steps run in a task of their own, created first so the commands keep their order: a cancel
         # reaches run() only and becomes a withdrawal, instead of cutting short a step whose decision may
         # be committed already.
-        steps = asyncio.create_task(self._process(data))
+        steps = asyncio.create_task(self._process(data, open_and_check))
         deadline_watch = asyncio.create_task(self._watch_deadline())
         try:
             while not steps.done():
@@ -148,8 +157,7 @@ class IINApplicationWorkflow:
                 deadline_watch.cancel()
             else:
                 await self._breach_recording  # a breach noticed must reach the projection
-        if self._fewer_round_trips:
-            self._index()
+        self._index()
         # An update accepted at the last moment still answers its caller before the run ends.
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.metric_meter().create_counter(
@@ -198,11 +206,10 @@ class IINApplicationWorkflow:
         if refusal is not None:
             raise ApplicationError(refusal, type="WithdrawalRefused")
 
-    async def _process(self, data: ApplicationInput) -> None:
-        if self._fewer_round_trips:
-            duplicates = await self._assess(data)
-        else:
-            duplicates = await self._check_step_by_step(data)
+    async def _process(
+        self, data: ApplicationInput, open_and_check: Callable[[ApplicationInput], Awaitable[DuplicateDecision | None]]
+    ) -> None:
+        duplicates = await open_and_check(data)
         if duplicates is None:
             return
         if duplicates.for_review and not await self._cleared_by_review(duplicates):
@@ -212,10 +219,9 @@ class IINApplicationWorkflow:
         formed = await self._step(IinActivities.form_iin, data, "form the IIN")
         # Findings here mean the person was found registered under the identity lock (a twin application
         # won the race): rejected like any other finding.
-        if not self._passed(formed.findings, formed.decided_at) or formed.iin is None:
-            return
         self._status.iin = formed.iin
-        self._transition(Transition(state=ApplicationState.IIN_FORMED, at=formed.decided_at))
+        if not self._update_status(Step.IIN, formed.decided_at, formed.findings) or formed.iin is None:
+            return
         certificate = await self._step(
             CertificateActivities.issue_certificate,
             CertificateRequest(data=data, iin=formed.iin),
@@ -223,7 +229,7 @@ class IINApplicationWorkflow:
         )
         self._status.certificate_number = certificate.number
         self._status.certificate_sha256 = certificate.sha256
-        self._transition(Transition(state=ApplicationState.CERTIFICATE_ISSUED, at=certificate.issued_at))
+        self._update_status(Step.CERTIFICATE, certificate.issued_at)
 
     async def _assess(self, data: ApplicationInput) -> DuplicateDecision | None:
         """Open and check the application in one step; the duplicate check's decision if it may go on."""
@@ -232,13 +238,14 @@ class IINApplicationWorkflow:
         )
         self._registered = True
         verification, requirements, duplicates = assessment.verification, assessment.requirements, assessment.duplicates
-        if not self._passed(verification.findings, verification.decided_at):
+        if not self._update_status(Step.VERIFICATION, verification.decided_at, verification.findings):
             return None
-        self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
         # Assessment holds a check exactly when the one before it passed.
-        if requirements is None or not self._passed(requirements.findings, requirements.decided_at):
+        if requirements is None or not self._update_status(
+            Step.REQUIREMENTS, requirements.decided_at, requirements.findings
+        ):
             return None
-        if duplicates is None or not self._passed(duplicates.findings, duplicates.decided_at):
+        if duplicates is None or not self._duplicates_passed(duplicates):
             return None
         if await self._withdrawn():
             return None
@@ -251,24 +258,22 @@ class IINApplicationWorkflow:
         if await self._withdrawn():
             return None
         verification = await self._step(CheckActivities.verify_documents, data, "verify the documents")
-        if not self._passed(verification.findings, verification.decided_at):
+        if not self._update_status(Step.VERIFICATION, verification.decided_at, verification.findings):
             return None
-        self._move(ApplicationState.DOCUMENTS_VERIFIED, verification)
         if await self._withdrawn():
             return None
         requirements = await self._step(CheckActivities.check_requirements, data, "check the legal requirements")
-        if not self._passed(requirements.findings, requirements.decided_at) or await self._withdrawn():
+        if (
+            not self._update_status(Step.REQUIREMENTS, requirements.decided_at, requirements.findings)
+            or await self._withdrawn()
+        ):
             return None
         duplicates = await self._step(CheckActivities.check_duplicates, data, "look for an existing IIN")
-        if not self._passed(duplicates.findings, duplicates.decided_at):
-            return None
-        return duplicates
+        return duplicates if self._duplicates_passed(duplicates) else None
 
     async def _cleared_by_review(self, duplicates: DuplicateDecision) -> bool:
         """Wait in awaiting_review for a verdict or a withdrawal; True if the applicant may go on."""
-        self._transition(Transition(state=ApplicationState.AWAITING_REVIEW, at=duplicates.decided_at))
-        if self._fewer_round_trips:
-            self._index()  # the review queue is a search on this state
+        self._index()  # the review queue is a search on this state
         await workflow.wait_condition(lambda: self._review is not None or self._withdrawal is not None)
         if self._review is None:
             await self._withdrawn()
@@ -277,7 +282,7 @@ class IINApplicationWorkflow:
             application_id=self._data.application.application_id, decision=self._review, reviewed=duplicates.for_review
         )
         outcome = await self._human_step(ReviewActivities.record_review, request, "record the officer's verdict")
-        return self._passed(outcome.findings, outcome.decided_at)
+        return self._update_status(Step.REVIEW, outcome.decided_at, outcome.findings)
 
     async def _withdrawn(self) -> bool:
         """At a step boundary: end the application if a withdrawal was accepted; True if it ended."""
@@ -286,7 +291,7 @@ class IINApplicationWorkflow:
         request = WithdrawalRequest(application_id=self._data.application.application_id, withdrawal=self._withdrawal)
         outcome = await self._human_step(ReviewActivities.record_withdrawal, request, "record the withdrawal")
         self._status.withdrawal_reason = outcome.reason
-        self._transition(Transition(state=ApplicationState.WITHDRAWN, at=outcome.decided_at))
+        self._update_status(Step.WITHDRAWAL, outcome.decided_at)
         return True
 
     async def _issue_rejection_notice(self, data: ApplicationInput) -> None:
@@ -322,24 +327,29 @@ class IINApplicationWorkflow:
             activity, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY, summary=summary
         )
 
-    def _passed(self, findings: tuple[Finding, ...], at: datetime) -> bool:
-        if not findings:
+    def _update_status(
+        self, step: Step, at: datetime, findings: tuple[Finding, ...] = (), *, for_review: bool = False
+    ) -> bool:
+        """Apply a step's outcome to the status: the one way its state changes. True if the work goes on.
+
+        The transition is the one the step wrote to the projection (rules/lifecycle.py).
+        """
+        transition = transition_after(step, at, findings, for_review=for_review)
+        if transition is None:
             return True
         self._status.findings.extend(findings)
-        reasons = tuple(dict.fromkeys(f.reason for f in findings))
-        self._status.rejection_reasons.extend(reasons)
-        self._transition(Transition(state=ApplicationState.REJECTED, at=at, reasons=reasons))
-        return False
-
-    def _move(self, state: ApplicationState, decision: Decision) -> None:
-        self._transition(Transition(state=state, at=decision.decided_at))
-
-    def _transition(self, transition: Transition) -> None:
+        self._status.rejection_reasons.extend(transition.reasons)
         self._status.state = transition.state
         self._status.transitions.append(transition)
         self._show()
-        if not self._fewer_round_trips:
+        if self._index_each_transition:
             self._index()
+        return not transition.state.is_terminal
+
+    def _duplicates_passed(self, duplicates: DuplicateDecision) -> bool:
+        return self._update_status(
+            Step.DUPLICATES, duplicates.decided_at, duplicates.findings, for_review=bool(duplicates.for_review)
+        )
 
     def _show(self) -> None:
         # What an operator sees in the Web UI's "current details": no personal data, only the case.
@@ -362,8 +372,13 @@ class IINApplicationWorkflow:
         # no search could see; the status query and the current details show every step as it happens.
         # The starter chooses whether an application is indexed (a server without a visibility
         # store has no custom attributes); the workflow keeps the attributes it was given current.
-        if workflow.info().typed_search_attributes.get(search_attributes.STATE) is not None:
-            workflow.upsert_search_attributes(search_attributes.updates_for(self._status))
+        # Attributes that are current already cost no upsert.
+        indexed = workflow.info().typed_search_attributes
+        if indexed.get(search_attributes.STATE) is None:
+            return
+        updates = search_attributes.updates_for(self._status)
+        if any(indexed.get(update.key) != update.value for update in updates):
+            workflow.upsert_search_attributes(updates)
 
     async def _watch_deadline(self) -> None:
         remaining = self._data.deadline.due_at - workflow.now()
