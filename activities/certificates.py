@@ -15,7 +15,7 @@ from config.settings import get_settings
 from db.certificates import store_certificate
 from db.decisions import decide_once
 from db.pool import Connection
-from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
+from issued.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
 from schemas.contract import CertificateRequest, local_day
 from schemas.decisions import CertificateRef, Step
 

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import applications, documents, health, page, problems
+from api import applications, health, issued, page, problems
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
@@ -30,7 +30,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.context = context
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
-    for module in (applications, documents, health, page):
+    for module in (applications, health, issued, page):
         app.include_router(module.router)
     if context.codec is not None:
         app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))

@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.context import Context
-from api.documents import verify
+from api.issued import verify
 from api.models import CertificateVerification
-from documents.certificate import KINDS, VERIFICATION_PATH, country_name
+from issued.certificate import KINDS, VERIFICATION_PATH, country_name
 
 CERTIFICATE_NUMBER = re.compile(r"KZ(-[A-Z2-7]{4}){4}")
 
@@ -97,7 +97,7 @@ def render_page(number: str, verification: CertificateVerification | None) -> st
 @router.get(VERIFICATION_PATH + "{number}", response_class=HTMLResponse, include_in_schema=False)
 async def verification_page(number: str, context: Context) -> HTMLResponse:
     """The verification page of a certificate number; an unknown number shows 'not issued' (404)."""
-    # A number that cannot be a certificate's (api.documents.CertificateNumber) was never issued; it is not
+    # A number that cannot be a certificate's (api.issued.CertificateNumber) was never issued; it is not
     # looked up, so bytes PostgreSQL refuses in text (NUL) never reach it.
     verification = await verify(context, number) if CERTIFICATE_NUMBER.fullmatch(number) else None
     return HTMLResponse(

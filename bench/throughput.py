@@ -97,7 +97,7 @@ def _start_workers(stack: BenchStack) -> dict[str, psutil.Process]:
         "WORKER_HEALTH_PORT": "0",
         "WORKER_METRICS_PORT": "0",
     }
-    real = stack.spawn("real", ["-m", "workers.cli", "worker"], env)
+    real = stack.spawn("real", ["-m", "commands.main", "worker"], env)
     # The same worker settings (sandbox, concurrency) for the ceilings as for the real service.
     ceiling = stack.spawn("ceiling", ["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE], env)
     return {"real": psutil.Process(real.pid), "ceiling": psutil.Process(ceiling.pid)}

@@ -84,7 +84,7 @@ def _main() -> None:
     offset = timedelta(seconds=float(sys.argv[1]))
     sys.argv = ["iin", *sys.argv[2:]]
     with time_machine.travel(SYSTEM_CLOCK.now() + offset, tick=True):
-        from workers.cli import app
+        from commands.main import app
 
         app()
 

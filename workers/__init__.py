@@ -1,1 +1,1 @@
-"""Process entry points: the worker, the embedded local stack and the `iin` command."""
+"""Process entry points: the worker, the embedded local stack (`iin up`), and what they share."""

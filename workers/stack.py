@@ -11,12 +11,12 @@ from rich.console import Console
 from api.context import ApiContext
 from api.server import build_server, start_server, stop_server
 from codec.settings import key_ring, local_key_ring
+from commands.archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
 from config.settings import Settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
 from workers import embedded, endpoints
-from workers.cli_archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
 from workers.connect import connect_temporal
 from workers.local_key import renew_local_key
 from workers.registration import prepare_namespace

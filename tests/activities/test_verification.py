@@ -11,13 +11,13 @@ from typer.testing import CliRunner, Result
 
 from activities.checks import CheckActivities
 from clock import SYSTEM_CLOCK
+from commands.main import app
 from config.settings import get_settings
 from db import invalid_documents
 from schemas.application import Application
 from schemas.contract import ApplicationInput
 from service.intake import resolve
 from tests.factories import make_application, make_document, mrz_for
-from workers.cli import app
 
 HEADER = "issuing_state,number,reason,reported_on,source\n"
 

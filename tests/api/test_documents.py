@@ -14,7 +14,7 @@ from api.models import CertificateVerification
 from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db.certificates import revoke_certificate
-from documents.certificate import verification_url
+from issued.certificate import verification_url
 from schemas.decisions import Finding
 from schemas.enums import ApplicationState, RejectionReason
 from schemas.notices import RejectionNoticeRequest

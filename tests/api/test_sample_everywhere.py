@@ -18,11 +18,11 @@ from api.app import create_app
 from api.context import ApiContext
 from client import IinClient
 from clock import FixedClock
+from commands.sample import sample_application
 from config.settings import REPO_ROOT, get_settings
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
 from tests.api.conftest import Keys
-from workers.sample import sample_application
 from workers.worker import build_worker
 
 ESTABLISHMENTS = [

@@ -14,16 +14,16 @@ from typer.testing import CliRunner, Result
 
 from activities.archive import history_bytes
 from clock import SYSTEM_CLOCK
+from commands.main import app
 from config.settings import get_settings
 from db.archive import ArchivedHistory, append
 from db.migrate import migrate
 from db.pool import create_pool
+from history.replay import read_history_file
 from schemas.contract import workflow_id
 from service.intake import submit
 from tests.conftest import with_database
 from tests.factories import make_application
-from workers.cli import app
-from workers.replay import read_history_file
 
 RECORDED = Path(__file__).parents[1] / "histories" / "20261125-certificate.json"
 

@@ -12,7 +12,7 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
-from workers.cli_archive import SCHEDULE_ID
+from commands.archive import SCHEDULE_ID
 from workers.registration import ensure_namespace
 from workflows.search_attributes import ALL_KEYS
 

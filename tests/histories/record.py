@@ -23,6 +23,7 @@ from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
+from history.replay import history_file
 from schemas.application import Applicant, Application
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
 from schemas.enums import ApplicationState, Certification, ReviewVerdict
@@ -32,7 +33,6 @@ from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
 from tests.helpers import eventually
 from workers.embedded import start_postgres, venv_binary
-from workers.replay import history_file
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 

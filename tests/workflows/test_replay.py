@@ -9,10 +9,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from typer.testing import CliRunner
 
+from commands.main import app
+from history.replay import from_files, read_history_file, replay
 from schemas.contract import ApplicationInput
 from schemas.status import ApplicationStatus
-from workers.cli import app
-from workers.replay import from_files, read_history_file, replay
 from workers.worker import SANDBOXED_RUNNER
 from workflows.application import PATCHES, IINApplicationWorkflow
 

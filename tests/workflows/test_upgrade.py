@@ -86,7 +86,7 @@ def released_worker(commit: str, tmp_path: Path, database_dsn: str, address: str
     with log.open("wb") as out:
         # `-m` from the release's tree: its packages come first on sys.path, ahead of today's install.
         process = subprocess.Popen(
-            [sys.executable, "-m", "workers.cli", "worker"], cwd=source, env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "commands.main", "worker"], cwd=source, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
         yield

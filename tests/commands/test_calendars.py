@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from tests.workers.conftest import iin
+from tests.commands.conftest import iin
 
 
 def row_of(output: str, day: str) -> str:

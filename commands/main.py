@@ -13,6 +13,14 @@ from rich.table import Table
 
 from client import ApiError
 from clock import SYSTEM_CLOCK
+from commands.api import ApiKeyOption, api_command, explain, fetch_status, keys_app, submit_and_follow
+from commands.archive import app as archive_app
+from commands.archive import ensure_sweep_schedule
+from commands.audit import audit_app
+from commands.calendars import app as calendar_app
+from commands.invalid_documents import app as invalid_documents_app
+from commands.periods import app as periods_app
+from commands.sample import sample_application
 from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
@@ -20,17 +28,9 @@ from db.reference import load_reference_data
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
-from workers.cli_api import ApiKeyOption, api_command, explain, fetch_status, keys_app, submit_and_follow
-from workers.cli_archive import app as archive_app
-from workers.cli_archive import ensure_sweep_schedule
-from workers.cli_audit import audit_app
-from workers.cli_calendar import app as calendar_app
-from workers.cli_periods import app as periods_app
-from workers.cli_registry import app as invalid_documents_app
 from workers.connect import connect_temporal
 from workers.process import run_worker
 from workers.registration import prepare_namespace
-from workers.sample import sample_application
 from workers.stack import run_stack
 
 app = typer.Typer(help="IIN for foreigners through foreign establishments: the service's command line.")

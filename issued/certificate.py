@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pycountry
 from pydantic import BaseModel, ConfigDict
 
-from documents.layout import Label, field, new_page, paragraph, qr_code, to_bytes
+from issued.layout import Label, field, new_page, paragraph, qr_code, to_bytes
 from schemas.enums import EstablishmentKind
 from schemas.establishment import Establishment
 

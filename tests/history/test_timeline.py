@@ -4,9 +4,9 @@ import asyncpg
 from temporalio.client import Client
 
 from clock import SYSTEM_CLOCK
+from history.timeline import timeline
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from workers.timeline import timeline
 
 
 async def test_timeline_of_an_issued_application_reads_from_submission_to_certificate(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.workers.conftest import iin
+from tests.commands.conftest import iin
 
 
 @pytest.mark.usefixtures("on_test_database")

@@ -7,9 +7,9 @@ from uuid import uuid4
 import pypdf
 import zxingcpp
 
-from documents.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
-from documents.layout import qr_image
-from documents.notice import NoticeContent, render_notice
+from issued.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
+from issued.layout import qr_image
+from issued.notice import NoticeContent, render_notice
 from schemas.decisions import Finding
 from schemas.enums import EstablishmentKind, RejectionReason
 

@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from PIL import Image
 
-from documents.fonts import CachedFontsOutput, add_font
+from issued.fonts import CachedFontsOutput, add_font
 
 FONT = "SourceSans"
 _FONT_FILES: dict[str, str] = font_source_sans_pro.font_files_ttf

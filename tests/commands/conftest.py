@@ -7,8 +7,8 @@ import asyncpg
 import pytest
 from typer.testing import CliRunner, Result
 
+from commands.main import app
 from config.settings import get_settings
-from workers.cli import app
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from documents.certificate import (
+from issued.certificate import (
     BIRTH_DATE,
     CITIZENSHIP,
     ESTABLISHMENT,
@@ -15,7 +15,7 @@ from documents.certificate import (
     country_name,
     establishment_line,
 )
-from documents.layout import Label, field, new_page, paragraph, to_bytes
+from issued.layout import Label, field, new_page, paragraph, to_bytes
 from schemas.decisions import Finding
 from schemas.enums import RejectionReason
 

@@ -8,9 +8,9 @@ import pypdf
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from documents.certificate import SUBTITLE, CertificateContent, render_certificate
-from documents.layout import FONT, new_page, text_block, to_bytes
-from tests.documents.test_rendering import CONTENT, URL
+from issued.certificate import SUBTITLE, CertificateContent, render_certificate
+from issued.layout import FONT, new_page, text_block, to_bytes
+from tests.issued.test_rendering import CONTENT, URL
 
 CREATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 TEXTS = (

@@ -19,10 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from config.settings import get_settings
 from db import archive
 from db.pool import create_pool
-from schemas.contract import workflow_id
-from workers import endpoints
-from workers.connect import connect_temporal, data_converter
-from workers.replay import (
+from history.replay import (
     ReplayOutcome,
     archived_history,
     from_archive,
@@ -32,7 +29,10 @@ from workers.replay import (
     history_file,
     replay,
 )
-from workers.timeline import timeline
+from history.timeline import timeline
+from schemas.contract import workflow_id
+from workers import endpoints
+from workers.connect import connect_temporal, data_converter
 
 console = Console(soft_wrap=True)
 # Where a history came from goes to stderr: stdout is the same from Temporal and from the archive.

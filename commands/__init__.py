@@ -1,0 +1,1 @@
+"""The `iin` command, one module per group of subcommands; `commands.main` is the entry point."""

@@ -1,0 +1,1 @@
+"""Workflow histories for auditors and releases: replaying them on the current code, reading their timeline."""
