@@ -122,12 +122,20 @@ class Extract:
     chunks: Iterator[list[Row]]
 
 
+def _unreadable(line: int, error: Exception) -> ExtractRefused:
+    # Text is decoded a block at a time, so the line is only where reading stopped.
+    return ExtractRefused([RowError(line, "row", f"unreadable at or after this line: {error}")], 1)
+
+
 def open_extract(path: Path, chunk_rows: int) -> Extract:
     """Check the header and return the rows in chunks of `chunk_rows`; raises ExtractRefused, OSError."""
     handle = path.open(encoding="utf-8-sig", newline="")  # utf-8-sig: spreadsheets begin files with a BOM
     reader = csv.reader(handle)
     try:
         index = _header_index(next(reader, []))
+    except (UnicodeDecodeError, csv.Error) as error:  # not UTF-8 text, or not CSV
+        handle.close()
+        raise _unreadable(1, error) from error
     except BaseException:
         handle.close()
         raise
@@ -135,13 +143,16 @@ def open_extract(path: Path, chunk_rows: int) -> Extract:
     def chunks() -> Iterator[list[Row]]:
         with handle:
             chunk: list[Row] = []
-            for cells in reader:
-                if not cells:  # a blank line, such as the one many files end with
-                    continue
-                chunk.append((reader.line_num, cells))
-                if len(chunk) == chunk_rows:
-                    yield chunk
-                    chunk = []
+            try:
+                for cells in reader:
+                    if not cells:  # a blank line, such as the one many files end with
+                        continue
+                    chunk.append((reader.line_num, cells))
+                    if len(chunk) == chunk_rows:
+                        yield chunk
+                        chunk = []
+            except (UnicodeDecodeError, csv.Error) as error:
+                raise _unreadable(reader.line_num + 1, error) from error
             if chunk:
                 yield chunk
 

@@ -186,6 +186,17 @@ async def test_a_file_missing_a_column_is_refused_naming_it(pool: asyncpg.Pool, 
     assert "document_issuing_state" in refused.errors[0].message
 
 
+async def test_a_file_not_in_utf8_is_refused(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    row = cyrillic_holder()
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes(write_extract(tmp_path / "utf8.csv", row).read_text(encoding="utf-8").encode("cp1251"))
+
+    refused = await refusal(pool, path)
+
+    assert refused.errors[0].field == "row" and "utf-8" in refused.errors[0].message
+    assert await registered(pool, row["iin"]) is None
+
+
 async def test_columns_in_any_order_and_extra_columns_load(pool: asyncpg.Pool, tmp_path: Path) -> None:
     row = {**holder(), "channel": "egov_portal"}
     columns = ("channel", *reversed(tuple(holder())))
