@@ -7,8 +7,8 @@ db/register_import.py, with their name key; the match keys (rules/matching.py: r
 derived afterwards, only for the holders the register lacks.
 
 Deriving a name's keys costs a few hundred microseconds of pure Python (transliteration), so large
-files are handled in chunks by a pool of processes (`stage_rows` and `key_records` run there), each
-caching the names it has derived: a name repeated in the file is derived once per process.
+files are handled in chunks by a pool of processes (`stage_rows` and `key_records` run there), and
+each distinct name's keys are derived once, for every line that bears it.
 """
 
 import csv
@@ -43,7 +43,7 @@ _PATTERN_RULES = {
     "patronymic": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
     "document_number": "must be letters A-Z and digits only",
 }
-# Distinct names each process remembers, for each of the two caches; a few hundred MB at most.
+# Distinct (surname, given names) each process remembers the name key of: some 100 MB at most.
 _NAME_CACHE = 2**18
 
 # A staged holder: line, iin, surname, given_names, patronymic, name_key, sex, birth_date,
@@ -52,8 +52,9 @@ HolderRecord = tuple[int, str, str, str, str | None, str, str, date, str, str, s
 # A match key of the name on a line: line, key, whether it is a full key.
 KeyRecord = tuple[int, str, bool]
 Row = tuple[int, list[str]]
-# A registered holder's name, to derive its keys from: line, surname, given names, patronymic.
-NameRow = tuple[int, str, str, str | None]
+# A name to derive keys from, and the lines of the holders registered under it: lines, surname,
+# given names, patronymic.
+NameRow = tuple[tuple[int, ...], str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,6 @@ def _name_key(surname: str, given_names: str) -> str:
     return name_key(surname, given_names)
 
 
-@lru_cache(maxsize=_NAME_CACHE)
-def _match_keys(surname: str, given_names: str, patronymic: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    keys = registry_keys(surname, given_names, patronymic)
-    return keys.full, keys.partial
-
-
 def _row_errors(line: int, error: ValidationError) -> list[RowError]:
     found = []
     for detail in error.errors():
@@ -217,10 +212,11 @@ def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
 
 
 def key_records(names: Sequence[NameRow]) -> list[KeyRecord]:
-    """The match keys of the name on each line: (line, surname, given names, patronymic)."""
+    """The match keys of each name, once for each of its lines."""
     records: list[KeyRecord] = []
-    for line, surname, given_names, patronymic in names:
-        full, partial = _match_keys(surname, given_names, patronymic)
-        records.extend((line, key, True) for key in full)
-        records.extend((line, key, False) for key in partial)
+    for lines, surname, given_names, patronymic in names:
+        keys = registry_keys(surname, given_names, patronymic)
+        for line in lines:
+            records.extend((line, key, True) for key in keys.full)
+            records.extend((line, key, False) for key in keys.partial)
     return records

@@ -168,8 +168,7 @@ async def _write(
     the documents, then staged and added in the index's order.
     """
     people_added = _count(await conn.execute(NEW_PEOPLE))
-    rows = await conn.fetch(NEW_NAMES)
-    names: list[NameRow] = [(r["line"], r["surname"], r["given_names"], r["patronymic"]) for r in rows]
+    names = _distinct_names(await conn.fetch(NEW_NAMES))
     chunks = [names[i : i + KEY_CHUNK] for i in range(0, len(names), KEY_CHUNK)]
     async with processes.ahead(key_records, chunks, KEYS_AHEAD) as derived:
         holders: int = await conn.fetchval(HOLDERS)
@@ -178,7 +177,7 @@ async def _write(
         await conn.execute(ADD_PEOPLE, import_id)
         progress.begin("adding documents")
         documents_added = _count(await conn.execute(ADD_DOCUMENTS))
-        progress.begin("staging name keys", len(names))
+        progress.begin("staging name keys", len(names))  # distinct names
         async for chunk, records in _paired(chunks, derived):
             await conn.copy_records_to_table(
                 STAGE_KEYS, records=records, columns=("line", "name_key", "full_name"), schema_name="pg_temp"
@@ -191,6 +190,14 @@ async def _write(
     await conn.execute(ADD_NAME_KEYS)
     await conn.execute(COUNT_DOCUMENTS, import_id, documents_added)
     return ImportReport(file.rows, holders, people_added, documents_added, import_id)
+
+
+def _distinct_names(rows: list[asyncpg.Record]) -> list[NameRow]:
+    # Names repeat (a common surname and given name): each is derived once, for all its lines.
+    lines: dict[tuple[str, str, str | None], list[int]] = {}
+    for r in rows:
+        lines.setdefault((r["surname"], r["given_names"], r["patronymic"]), []).append(r["line"])
+    return [(tuple(numbers), *name) for name, numbers in lines.items()]
 
 
 def _count(status: str) -> int:

@@ -124,6 +124,23 @@ async def test_an_iin_listed_twice_for_the_same_person_registers_one_person_with
     assert (report.rows, report.holders, report.people_added, report.documents_added) == (2, 1, 1, 2)
 
 
+async def test_namesakes_each_get_the_name_keys(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    first = cyrillic_holder()
+    namesake = cyrillic_holder(
+        surname=first["surname"], given_names=first["given_names"], patronymic=first["patronymic"]
+    )
+    await import_extract(pool, write_extract(tmp_path / "namesakes.csv", first, namesake), SYSTEM_CLOCK.now())
+
+    async with pool.acquire() as conn:
+        stored = [
+            await conn.fetchval("SELECT count(*) FROM people_name_keys WHERE iin = $1", row["iin"])
+            for row in (first, namesake)
+        ]
+
+    keys = registry_keys(first["surname"], first["given_names"], first["patronymic"])
+    assert stored == [len(keys.full | keys.partial)] * 2
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
