@@ -37,17 +37,18 @@ COLUMNS = (
     "document_number",
 )
 # Pydantic's message for a failed pattern quotes the regular expression; these say what is allowed.
+_NAME_RULE = "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots"
 _PATTERN_RULES = {
-    "surname": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
-    "given_names": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
-    "patronymic": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
+    "surname": _NAME_RULE,
+    "given_names": _NAME_RULE,
+    "patronymic": _NAME_RULE,
     "document_number": "must be letters A-Z and digits only",
 }
 # Distinct (surname, given names) each process remembers the name key of: some 100 MB at most.
 _NAME_CACHE = 2**18
 
 # A staged holder: line, iin, surname, given_names, patronymic, name_key, sex, birth_date,
-# citizenship, document issuing state, document number (the columns of db/register_import.py).
+# citizenship, document issuing state, document number (db/register_import_sql.py: HOLDER_COLUMNS).
 HolderRecord = tuple[int, str, str, str, str | None, str, str, date, str, str, str]
 # A match key of the name on a line: line, key, whether it is a full key.
 KeyRecord = tuple[int, str, bool]
