@@ -1,16 +1,20 @@
 """Importing an extract of the national register: what loads, what refuses the file, what it changes."""
 
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
 
 import asyncpg
 import pytest
+import pytest_asyncio
 
 from bench.register_extract import write_extract as write_synthetic_extract
 from clock import SYSTEM_CLOCK
+from db.pool import DEFAULT_GUARDS, create_pool
 from db.register_file import ExtractRefused
-from db.register_import import MAX_ERRORS, import_extract
+from db.register_import import MAX_ERRORS, RegisterChanged, import_extract
 from db.registry import allocate_iin, find_matches, register_person
 from rules.iin import usable_serials
 from rules.matching import Band, MatchBasis, registry_keys
@@ -267,6 +271,37 @@ async def test_a_document_registered_to_another_person_refuses_the_file(pool: as
     refused = await refusal(pool, write_extract(tmp_path / "taker.csv", good, taker))
 
     assert [(e.line, e.field) for e in refused.errors] == [(3, "document_number")]
+    assert await registered(pool, good["iin"]) is None
+
+
+@pytest_asyncio.fixture
+async def short_lock_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool whose sessions wait 200 ms at most for a lock."""
+    pool = await create_pool(database_dsn, min_size=1, max_size=1, guards=replace(DEFAULT_GUARDS, lock_timeout_ms=200))
+    yield pool
+    await pool.close()
+
+
+async def test_an_iin_registered_meanwhile_by_another_transaction_writes_nothing(
+    pool: asyncpg.Pool, short_lock_pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    good, raced = holder(), holder()
+    path = write_extract(tmp_path / "raced.csv", good, raced)
+    async with pool.acquire() as conn:
+        allocation = conn.transaction()
+        await allocation.start()
+        try:
+            # An allocation of the same IIN, not yet committed: the import's check cannot see it.
+            await conn.execute(
+                """INSERT INTO people (iin, surname, given_names, name_key, sex, birth_date, citizenship)
+                   VALUES ($1, 'OTHER', 'PERSON', 'OTHER PERSON', 'male', '1990-01-01', 'TR')""",
+                raced["iin"],
+            )
+            with pytest.raises(RegisterChanged):
+                await import_extract(short_lock_pool, path, SYSTEM_CLOCK.now())
+        finally:
+            await allocation.rollback()
+
     assert await registered(pool, good["iin"]) is None
 
 
