@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive faults
+.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ bench-duplicates: $(STAMP) ## Precision, recall and latency of the duplicate che
 
 bench-archive: $(STAMP) ## Archive size per application and the time to verify 10,000 archived applications
 	$(BIN)/python -m bench.archive --applications 10000
+
+bench-import: $(STAMP) ## Rows per second of iin register import at 100,000 and 1,000,000 holders (minutes)
+	$(BIN)/python -m bench.register_import --rows 100000 1000000
 
 clean: ## Remove the venv and the local stack's data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache
