@@ -22,7 +22,7 @@ from enum import StrEnum
 from itertools import permutations
 
 from rules.names import name_key, name_keys, spelling_variants
-from schemas.application import Application
+from schemas.register import Particulars
 
 # The similar-name band, for people of the same citizenship born the same day (or day/month swapped):
 # PostgreSQL keeps those whose whole names have at least SIMILAR_NAME pg_trgm similarity (a loose
@@ -208,9 +208,9 @@ def whole_name_spellings(surname: str, given_names: str) -> frozenset[str]:
     return frozenset(spellings | {name_key(surname, given_names)})
 
 
-def probe_for(application: Application) -> MatchProbe:
-    """The search for the registered people `application` may be."""
-    applicant, document = application.applicant, application.document
+def probe_for(person: Particulars) -> MatchProbe:
+    """The search for the registered people `person` may be."""
+    applicant, document = person.applicant, person.document
     return MatchProbe(
         issuing_state=str(document.issuing_state),
         number=document.number,

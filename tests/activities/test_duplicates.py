@@ -12,6 +12,7 @@ from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db import registry
 from db.applications import find_status
+from register.embedded import EmbeddedRegister
 from rules.matching import SIMILAR_NAME, Band, MatchBasis, probe_for
 from schemas.application import Applicant, Application
 from schemas.contract import ApplicationInput
@@ -27,7 +28,9 @@ async def resolved(pool: asyncpg.Pool, application: Application) -> ApplicationI
 async def registered(pool: asyncpg.Pool, **applicant: Any) -> Application:
     """An application whose applicant now has an IIN."""
     application = make_application(applicant=make_applicant(**applicant))
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, await resolved(pool, application))
+    formed = await ActivityEnvironment().run(
+        IinActivities(pool, EmbeddedRegister(pool)).form_iin, await resolved(pool, application)
+    )
     assert formed.iin is not None
     return application
 
@@ -169,7 +172,7 @@ async def test_probable_match_moves_the_application_to_awaiting_review(pool: asy
             data.application.application_id,
         )
 
-    decision = await ActivityEnvironment().run(CheckActivities(pool).check_duplicates, data)
+    decision = await ActivityEnvironment().run(CheckActivities(pool, EmbeddedRegister(pool)).check_duplicates, data)
 
     assert decision.findings == ()
     assert [f.code for f in decision.for_review] == ["probable_other_citizenship_or_sex"]
@@ -182,7 +185,7 @@ async def test_certain_match_rejects_without_review(pool: asyncpg.Pool) -> None:
     first = await registered(pool)
 
     decision = await ActivityEnvironment().run(
-        CheckActivities(pool).check_duplicates, await resolved(pool, again(first))
+        CheckActivities(pool, EmbeddedRegister(pool)).check_duplicates, await resolved(pool, again(first))
     )
 
     assert [f.reason for f in decision.findings] == [RejectionReason.ALREADY_REGISTERED]
@@ -193,7 +196,7 @@ async def test_forming_the_iin_is_not_refused_on_a_probable_match(pool: asyncpg.
     first = await registered(pool)
     cleared = await resolved(pool, again(first, citizenship="DE"))
 
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, cleared)
+    formed = await ActivityEnvironment().run(IinActivities(pool, EmbeddedRegister(pool)).form_iin, cleared)
 
     assert formed.iin is not None and formed.findings == ()
 

@@ -14,6 +14,7 @@ from clock import SYSTEM_CLOCK
 from commands.main import app
 from config.settings import get_settings
 from db import invalid_documents
+from register.embedded import EmbeddedRegister
 from schemas.application import Application
 from schemas.contract import ApplicationInput
 from service.intake import resolve
@@ -24,7 +25,7 @@ HEADER = "issuing_state,number,reason,reported_on,source\n"
 
 async def verified_codes(pool: asyncpg.Pool, application: Application) -> list[tuple[str, str]]:
     data: ApplicationInput = await resolve(pool, application, now=SYSTEM_CLOCK.now())
-    decision = await ActivityEnvironment().run(CheckActivities(pool).verify_documents, data)
+    decision = await ActivityEnvironment().run(CheckActivities(pool, EmbeddedRegister(pool)).verify_documents, data)
     return [(f.code, f.field) for f in decision.findings]
 
 

@@ -15,6 +15,7 @@ from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from db.pool import create_pool
+from register.embedded import EmbeddedRegister
 from schemas.application import Applicant, Application
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
 from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
@@ -36,7 +37,7 @@ async def probable_duplicate(pool: asyncpg.Pool) -> Application:
     """An application of a registered person's name and birth date under another citizenship."""
     first = make_application()
     formed = await ActivityEnvironment().run(
-        IinActivities(pool).form_iin, await resolve(pool, first, now=SYSTEM_CLOCK.now())
+        IinActivities(pool, EmbeddedRegister(pool)).form_iin, await resolve(pool, first, now=SYSTEM_CLOCK.now())
     )
     assert formed.iin is not None
     return make_application(applicant=Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"})))
