@@ -21,7 +21,7 @@ from clock import FixedClock
 from config.settings import REPO_ROOT, get_settings
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys
+from tests.toolkit.api import Keys
 from workers.sample import sample_application
 from workers.worker import build_worker
 

@@ -10,8 +10,8 @@ from temporalio.client import Client
 from activities.archive import history_bytes, sweep
 from db.archive import find, verify
 from schemas.contract import workflow_id
-from tests.archive.conftest import archive_rows, ended_application
-from tests.helpers import eventually
+from tests.archive.support import archive_rows, ended_application
+from tests.toolkit.waiting import eventually
 from workers.cli_archive import SCHEDULE_ID, ensure_sweep_schedule
 
 
