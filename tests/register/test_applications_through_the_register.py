@@ -14,8 +14,8 @@ from schemas.register import Registrant
 from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_application, make_document
-from tests.helpers import eventually
-from tests.register.conftest import RunningSimulator
+from tests.toolkit.register import RunningSimulator
+from tests.toolkit.waiting import eventually
 
 Handle = WorkflowHandle[Any, ApplicationStatus]
 

@@ -1,7 +1,6 @@
 """The remote adapter against the simulator, over real HTTP: the contract as the service relies on it."""
 
 import asyncio
-import uuid
 
 import pytest
 
@@ -11,9 +10,9 @@ from register.serving import running_simulator
 from rules.matching import Band, MatchBasis
 from schemas.application import Applicant
 from schemas.register import Registrant
-from tests.conftest import with_database
 from tests.factories import make_application, make_document
-from tests.register.conftest import RunningSimulator
+from tests.toolkit.databases import Contents, fresh_database
+from tests.toolkit.register import RunningSimulator
 
 
 async def test_a_person_the_register_formed_is_found_again_with_a_new_passport(remote_register: RemoteRegister) -> None:
@@ -93,8 +92,10 @@ async def test_an_unreachable_register_is_unavailable() -> None:
 
 
 async def test_a_register_requiring_a_token_refuses_a_caller_without_it(server_dsn: str) -> None:
-    dsn = with_database(server_dsn, f"iin_register_{uuid.uuid4().hex[:12]}")
-    async with running_simulator(dsn, token="s3cret") as (url, _):
+    async with (
+        fresh_database(server_dsn, "register", Contents.EMPTY) as database,
+        running_simulator(database.dsn, token="s3cret") as (url, _),
+    ):
         anonymous, holder = RemoteRegister(url), RemoteRegister(url, token="s3cret")
         try:
             with pytest.raises(RegisterUnavailable, match="401"):

@@ -33,7 +33,7 @@ from schemas.review import ReviewDecision
 from schemas.status import ApplicationStatus
 from service.intake import resolve, start
 from tests.factories import make_application
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 from workers.embedded import stop_process
 from workers.worker import build_worker
 from workflows.application import PATCHES

@@ -1,4 +1,4 @@
-"""The register simulator on a database of its own, and a worker that asks it over HTTP."""
+"""The national register for tests: the simulator on a database of its own, and a worker that asks it over HTTP."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -12,7 +12,7 @@ from temporalio.client import Client
 from register.remote import RemoteRegister
 from register.serving import running_simulator
 from register.simulator import Faults, Simulator
-from tests.conftest import with_database
+from tests.toolkit.databases import Contents, fresh_database
 from workers.worker import build_worker
 
 
@@ -45,19 +45,15 @@ class RunningSimulator:
 @pytest_asyncio.fixture
 async def simulator(server_dsn: str) -> AsyncIterator[RunningSimulator]:
     """A register simulator serving on a free port, on a fresh database of its own."""
-    name = f"iin_register_{uuid.uuid4().hex[:12]}"
-    dsn = with_database(server_dsn, name)
-    async with running_simulator(dsn, seed=7) as (url, app):
-        store = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    async with (
+        fresh_database(server_dsn, "register", Contents.EMPTY) as database,
+        running_simulator(database.dsn, seed=7) as (url, app),
+    ):
+        store = await asyncpg.create_pool(database.dsn, min_size=1, max_size=2)
         try:
             yield RunningSimulator(url, app, store)
         finally:
             await store.close()
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 @pytest_asyncio.fixture
