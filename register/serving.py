@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import uvicorn
 from fastapi import FastAPI
 
@@ -13,18 +12,7 @@ from clock import SYSTEM_CLOCK, Clock
 from db.migrate import migrate
 from db.pool import create_pool
 from register.simulator import Faults, create_app
-
-
-async def ensure_database(dsn: str) -> None:
-    """Create the database `dsn` names, on its server, unless it exists."""
-    parts = urlsplit(dsn)
-    name = parts.path.lstrip("/")
-    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        if await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name) is None:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+from workers.embedded import ensure_database
 
 
 @asynccontextmanager
@@ -39,7 +27,8 @@ async def running_simulator(
     clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncIterator[tuple[str, FastAPI]]:
     """Serve the simulator on `dsn`'s database; yields its base URL and app (for its fault switches)."""
-    await ensure_database(dsn)
+    parts = urlsplit(dsn)
+    await ensure_database(urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/"))
     pool = await create_pool(dsn, min_size=1, max_size=20)
     try:
         await migrate(pool)

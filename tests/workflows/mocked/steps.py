@@ -1,7 +1,7 @@
 """Stand-ins for the application's activities: the real names and models, decisions scripted, no database.
 
 `MockedSteps` answers every activity the real worker registers (activities.build_activities), the
-four opening checks one by one too, so a workflow that takes them apart again still finds each
+opening checks one by one too, so a workflow that takes them apart again still finds each
 under its name. Each returns what `Outcomes` says and notes its name in `calls`.
 """
 
@@ -18,7 +18,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.assessment import Assessment
+from activities.assessment import Assessment, OpeningChecks
 from activities.checks import DuplicateDecision
 from activities.review import ReviewOutcome, ReviewRequest, WithdrawalOutcome, WithdrawalRequest, same_person_finding
 from clock import SYSTEM_CLOCK
@@ -71,6 +71,7 @@ class MockedSteps:
     def activities(self) -> list[Callable[..., Any]]:
         """Every activity, under the name the workflow calls it by."""
         return [
+            self.open_and_check,
             self.assess_application,
             self.register_submission,
             self.record_breach,
@@ -99,19 +100,23 @@ class MockedSteps:
             decided_at=self._decided(Step.DUPLICATES.value),
         )
 
-    @activity.defn(name="assess_application")
-    async def assess_application(self, data: ApplicationInput) -> Assessment:
+    @activity.defn(name="open_and_check")
+    async def open_and_check(self, data: ApplicationInput) -> OpeningChecks:
         """The opening checks at once, stopping at the first that rejects, as the real one does."""
         submission = self._decision(Step.SUBMISSION, ())
         verification = self._decision(Step.VERIFICATION, self.outcomes.verification)
         if not verification.passed:
-            return Assessment(submission=submission, verification=verification)
+            return OpeningChecks(submission=submission, verification=verification)
         requirements = self._decision(Step.REQUIREMENTS, self.outcomes.requirements)
-        if not requirements.passed:
-            return Assessment(submission=submission, verification=verification, requirements=requirements)
-        return Assessment(
-            submission=submission, verification=verification, requirements=requirements, duplicates=self._duplicates()
-        )
+        return OpeningChecks(submission=submission, verification=verification, requirements=requirements)
+
+    @activity.defn(name="assess_application")
+    async def assess_application(self, data: ApplicationInput) -> Assessment:
+        """The opening checks and the duplicate check at once, as workflows before `national-register` ask."""
+        opening = await self.open_and_check(data)
+        if opening.requirements is None or not opening.requirements.passed:
+            return Assessment(**dict(opening))
+        return Assessment(**dict(opening), duplicates=self._duplicates())
 
     @activity.defn(name="register_submission")
     async def register_submission(self, data: ApplicationInput) -> Decision:
