@@ -1,6 +1,7 @@
 """Applications whose worker asks a remote national register (the simulator), through its faults."""
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -10,9 +11,10 @@ from temporalio.client import Client, WorkflowHandle
 from clock import SYSTEM_CLOCK
 from register.remote import RemoteRegister
 from schemas.enums import ApplicationState, RejectionReason
+from schemas.establishment import Deadline
 from schemas.register import Registrant
 from schemas.status import ApplicationStatus
-from service.intake import submit
+from service.intake import resolve, start, submit
 from tests.factories import make_application, make_document
 from tests.toolkit.register import RunningSimulator
 from tests.toolkit.waiting import eventually
@@ -88,3 +90,26 @@ async def test_lost_replies_and_errors_never_form_a_second_iin(
     )
     assert sorted(r["n"] for r in rows) == [1] * len(applications)
     assert len({s.iin for s in statuses}) == len(applications)
+
+
+async def test_a_deadline_passing_while_the_register_is_down_is_recorded_and_the_application_still_ends(
+    client: Client, pool: asyncpg.Pool, simulator: RunningSimulator, remote_task_queue: str
+) -> None:
+    await simulator.set_faults(down=True)
+    data = await resolve(pool, make_application(), now=SYSTEM_CLOCK.now())
+    # The deadline is an input: due seconds from now instead of at the end of tomorrow.
+    soon = Deadline(due_date=data.deadline.due_date, due_at=SYSTEM_CLOCK.now() + timedelta(seconds=3))
+    handle = await start(client, data.model_copy(update={"deadline": soon}), remote_task_queue)
+
+    async def projected_breach() -> bool:
+        breached: bool = await pool.fetchval(
+            "SELECT breached FROM applications WHERE application_id = $1", data.application.application_id
+        )
+        return breached
+
+    await eventually(projected_breach, bool, within=30)
+    assert await _waiting_on_the_register(handle)
+    await simulator.set_faults(down=False)
+
+    final = await handle.result()
+    assert final.state is ApplicationState.CERTIFICATE_ISSUED and final.breached
