@@ -15,6 +15,7 @@ import json
 import time
 from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -85,7 +86,7 @@ async def main(applications: int, down_minutes: float, flaky: int) -> dict[str, 
     async with bench_stack() as stack:
         client = await Client.connect(stack.temporal_address, data_converter=pydantic_data_converter)
         pool = await create_pool(stack.database_url, min_size=2, max_size=40)
-        register_dsn = stack.database_url.rsplit("/", 1)[0] + "/iin_register"
+        register_dsn = urlunsplit(urlsplit(stack.database_url)._replace(path="/iin_register"))
         async with running_simulator(register_dsn, seed=1) as (url, _):
             store = await create_pool(register_dsn, min_size=1, max_size=2)
             register = RemoteRegister(url, timeout=10)
