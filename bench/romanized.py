@@ -8,9 +8,11 @@ Wikipedia style) and French ones, old Ukrainian passports (2004, 2007, the 1996 
 German, French, Russian-style) against the 2010 national system (KMU 55), Kazakh names registered
 in Cyrillic or in the Latin of their Russian rendering against a passport's Latin. A duplicate of
 another kind, the same person under another national form of the name (Александр / Олександр),
-is expected to reach review only. Strangers are the hard negatives of these spellings: a twin (the
-same surname, another given name of the same sex) and a namesake (the same given name, another
-surname), each born the same day with the same citizenship and spelt by the applicant's system.
+is expected to reach review only; a Ukrainian spelling that differs only in letters ICAO 9303
+writes alike (Юрий / Юрій, both IURII) is expected to be certain. Strangers are the hard negatives
+of these spellings: a twin (the same surname, another given name of the same sex) and a namesake
+(the same given name, another surname), each born the same day with the same citizenship and spelt
+by the applicant's system.
 
 Some systems here (the press's style, the 1997 short -ий, the Russian-style Ukrainian) are not
 among those `rules/romanizations.py` reads back, so the figures are not only the rules' own tables
@@ -181,16 +183,28 @@ def _spellings(rng: random.Random, kind: str) -> tuple[_Spellings, dict[str, lis
         given, pool = rng.choice(KAZAKH_GIVEN[sex]), KAZAKH_GIVEN
         registered = None if rng.random() < 0.5 else _pick(rng, KAZAKH_DOCUMENTS)
         surname = rng.choice(KAZAKH_SURNAMES) + ("а" if sex == "female" else "")
-        return _Spellings(surname, given, sex, "KZ", registered, _pick(rng, KAZAKH_DOCUMENTS), given), pool
-    if kind == "national_form":
-        given = rng.choice([n for n in RUSSIAN_GIVEN[sex] if n in UKRAINIAN_FORMS])
+        return _Spellings(surname, given, sex, "UZ", registered, _pick(rng, KAZAKH_DOCUMENTS), given), pool
+    if kind in ("national_form", "ukrainian_letters"):
+        # Forms ICAO 9303 writes alike (Юрий, Юрій: IURII) differ only in their alphabet's letters.
+        alike = kind == "ukrainian_letters"
+        forms = [
+            n for n in RUSSIAN_GIVEN[sex] if n in UKRAINIAN_FORMS and (ICAO(n) == ICAO(UKRAINIAN_FORMS[n])) == alike
+        ]
+        given = rng.choice(forms)
         registered = ICAO if rng.random() < 0.5 else _pick(rng, OLD_RUSSIAN)
         spelt = _Spellings(_surname(rng, [], sex), given, sex, "UA", registered, KMU_2010, UKRAINIAN_FORMS[given])
         return spelt, UKRAINIAN_GIVEN
     raise ValueError(kind)
 
 
-DUPLICATE_KINDS = ["old_and_icao_russian", "two_old_russian", "old_and_kmu_ukrainian", "kazakh", "national_form"]
+DUPLICATE_KINDS = [
+    "old_and_icao_russian",
+    "two_old_russian",
+    "old_and_kmu_ukrainian",
+    "kazakh",
+    "national_form",
+    "ukrainian_letters",
+]
 STRANGER_KINDS = ["romanized_twin", "romanized_namesake"]
 
 
