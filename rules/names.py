@@ -34,6 +34,9 @@ _ROMANIZATIONS: tuple[Callable[[str], str], ...] = (
 # Apostrophes (O'Brien, D'Artagnan) and the quotes some schemas write for the soft and hard signs
 # (MVD 310: Ol'ga, Ivanov") disappear, as in an MRZ; anyascii has already made them ASCII.
 _VANISHING = re.compile(r"['\"`]")
+# BGN/PCGN's middle dot between letters that would otherwise read as one (Bau·yrzhan for Бауыржан)
+# is no word break, and an MRZ has no place for it; anyascii would make it a hyphen.
+_MIDDLE_DOT = str.maketrans("", "", "\u00b7")
 _SEPARATORS = re.compile(r"[^A-Z]+")
 # Every key is a row in the duplicate index and a probe per application, and the product of spellings
 # grows exponentially with the words of a name (five Cyrillic words with three spellings each: 243).
@@ -45,7 +48,7 @@ MAX_NAME_KEYS = 64
 def _folded(text: str, romanize: Callable[[str], str]) -> str:
     # Unicode whitespace becomes a plain space first: anyascii drops some of it (NEL, U+0085), which
     # would join two words into one.
-    latin = anyascii(romanize(" ".join(text.split()))).upper()
+    latin = anyascii(romanize(" ".join(text.split())).translate(_MIDDLE_DOT)).upper()
     return " ".join(_SEPARATORS.sub(" ", _VANISHING.sub("", latin)).split())
 
 

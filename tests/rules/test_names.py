@@ -91,6 +91,11 @@ def test_hyphens_dots_and_runs_of_space_become_one_space(text: str, folded: str)
     assert fold(text) == folded
 
 
+def test_bgn_middle_dot_is_no_word_break() -> None:
+    # BGN/PCGN writes Бауыржан as Bau·yrzhan; the dot keeps У and Ы apart, it parts no words.
+    assert fold("Bau·yrzhan") == "BAUYRZHAN"
+
+
 def test_hyphenated_and_spaced_surnames_give_the_same_key() -> None:
     assert name_key("Smith-Jones", "Anna") == name_key("SMITH JONES", "ANNA")
 
