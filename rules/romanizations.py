@@ -6,13 +6,13 @@ IOURII in French; Юрій is YURIY in a Ukrainian passport of 2004 and YURII si
 reads a folded Latin word back through each system into the Cyrillic words that system would
 have written that way, and returns them as ICAO 9303 spells them (the alphabet of `rules.names.fold`),
 so two spellings read back to a common word are two romanisations of one Cyrillic spelling, up to
-what ICAO itself does not tell apart (Е Ё Э, И Й, the soft sign). A different national form of a
-name (Александр, Олександр) is a different Cyrillic spelling and never reads back to the other.
+what ICAO itself does not tell apart (Е Ё Э, И Й І Ї, Г Ґ, the soft sign). A different national form
+of a name (Александр, Олександр) is a different Cyrillic spelling and never reads back to the other.
 
 The tables are the libraries' own where they have them: iuliia's Russian schemas and translitua's
 Ukrainian ones, taken from their data; two are written here (German, Kazakh Latin), each with its
-source. Reading back is context-free: a letter that a system writes one way only in some positions
-(MVD 782's YE after a vowel) is read that way anywhere, which only adds readings nobody has.
+source. A letter a system writes one way only in some places (MVD 782's YE for Е after a vowel,
+the press's -Y for a final -ий) is read that way only there.
 """
 
 import json
@@ -82,7 +82,7 @@ _KAZAKH_LATIN: Schema = {
         )
     ),
 }
-_KAZAKH_Q = {"mapping": {"к": "q"}}
+_KAZAKH_Q: Schema = {"mapping": {"к": "q"}}  # and Q, the decree's Қ, which the Russian rendering writes К
 
 
 def _folded(latin: str) -> str:

@@ -158,6 +158,6 @@ def test_different_names_never_share_a_key_under_any_two_systems() -> None:
 
 @given(st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), max_size=24))
 def test_readings_are_bounded_and_in_the_key_alphabet(word: str) -> None:
-    for spelt in readings(word):
-        assert len(spelt) <= MAX_READINGS
-        assert all(each.isascii() and each.isalpha() and each.isupper() for each in spelt)
+    for of_one_system in readings(word):
+        assert len(of_one_system) <= MAX_READINGS
+        assert all(spelt.isascii() and spelt.isalpha() and spelt.isupper() for spelt in of_one_system)
