@@ -13,7 +13,7 @@ from register.port import NationalRegister
 from rules.matching import Band, MatchBasis
 from schemas.contract import ApplicationInput
 from schemas.decisions import FormedIin, Step
-from schemas.register import Registrant
+from schemas.national_register import Registrant
 
 
 class IinActivities:

@@ -15,7 +15,7 @@ from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
 from rules.matching import registry_keys
 from rules.names import name_key
 from schemas.enums import Sex
-from schemas.register import (
+from schemas.national_register import (
     DocumentHolder,
     NameKeyHolder,
     NameKeyQuery,

@@ -7,7 +7,7 @@ import asyncpg
 from db import registry
 from register.matching import find_matches
 from rules.matching import Band
-from schemas.register import (
+from schemas.national_register import (
     DocumentHolder,
     Formation,
     Holder,

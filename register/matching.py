@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from register.port import RegisterLookups
 from rules.matching import SIMILAR_NAME, Band, Candidate, MatchBasis, MatchProbe, classify, probe_for
-from schemas.register import NameKeyQuery, Particulars, SimilarNameQuery
+from schemas.national_register import NameKeyQuery, Particulars, SimilarNameQuery
 
 
 @dataclass(frozen=True)

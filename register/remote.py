@@ -12,7 +12,7 @@ from uuid import UUID
 import httpx
 from pydantic import TypeAdapter
 
-from schemas.register import (
+from schemas.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,

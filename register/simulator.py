@@ -21,7 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from clock import SYSTEM_CLOCK, Clock
 from register.embedded import EmbeddedRegister
-from schemas.register import (
+from schemas.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,

@@ -25,7 +25,7 @@ from enum import StrEnum
 from itertools import permutations
 
 from rules.names import name_key, name_keys, spelling_variants
-from schemas.register import Particulars
+from schemas.national_register import Particulars
 
 # The similar-name band, for people of the same citizenship born the same day (or day/month swapped):
 # PostgreSQL keeps those whose whole names have at least SIMILAR_NAME pg_trgm similarity (a loose

@@ -12,7 +12,7 @@ from clock import SYSTEM_CLOCK
 from register.remote import RemoteRegister
 from schemas.enums import ApplicationState, RejectionReason
 from schemas.establishment import Deadline
-from schemas.register import Registrant
+from schemas.national_register import Registrant
 from schemas.status import ApplicationStatus
 from service.intake import resolve, start, submit
 from tests.factories import make_application, make_document

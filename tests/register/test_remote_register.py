@@ -9,7 +9,7 @@ from register.remote import RegisterUnavailable, RemoteRegister
 from register.serving import running_simulator
 from rules.matching import Band, MatchBasis
 from schemas.application import Applicant
-from schemas.register import Registrant
+from schemas.national_register import Registrant
 from tests.factories import make_application, make_document
 from tests.toolkit.databases import Contents, fresh_database
 from tests.toolkit.register import RunningSimulator
