@@ -20,6 +20,7 @@ from commands.audit import audit_app
 from commands.calendars import app as calendar_app
 from commands.invalid_documents import app as invalid_documents_app
 from commands.periods import app as periods_app
+from commands.register import app as register_app
 from commands.register_simulator import register_simulator
 from commands.sample import sample_application
 from config.settings import get_settings
@@ -40,6 +41,7 @@ app.add_typer(archive_app, name="archive")
 app.add_typer(periods_app, name="periods")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(invalid_documents_app, name="invalid-documents")
+app.add_typer(register_app, name="register")
 app.add_typer(keys_app, name="keys")
 app.command("api")(api_command)
 app.command("register-simulator")(register_simulator)

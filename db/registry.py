@@ -121,12 +121,13 @@ async def register_person(conn: Connection, iin: str, registrant: Registrant) ->
     """Record the person, their document and their name's match keys under `iin`."""
     applicant, document = registrant.applicant, registrant.document
     await conn.execute(
-        """INSERT INTO people (iin, application_id, surname, given_names, name_key, sex, birth_date, citizenship)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        """INSERT INTO people (iin, application_id, surname, given_names, patronymic, name_key, sex, birth_date,
+             citizenship) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
         iin,
         registrant.application_id,
         applicant.surname,
         applicant.given_names,
+        applicant.patronymic,
         name_key(applicant.surname, applicant.given_names),
         applicant.sex.value,
         applicant.birth_date,

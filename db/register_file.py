@@ -1,0 +1,222 @@
+"""Reading an extract of the national register: the CSV file, its rows validated, their names' keys.
+
+The header names at least COLUMNS, in any order; other columns are ignored. Every row is validated
+by `schemas.register.RegisteredHolder`; a bad row is an error naming its line and field, and one
+error refuses the whole file. Valid rows become records for the staging tables of
+db/register_import.py, with their name key; the match keys (rules/matching.py: registry_keys) are
+derived afterwards, only for the holders the register lacks.
+
+Deriving a name's keys costs a few hundred microseconds of pure Python (transliteration), so large
+files are handled in chunks by a pool of processes (`stage_rows` and `key_records` run there), and
+each distinct name's keys are derived once, for every line that bears it.
+"""
+
+import csv
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from rules.matching import registry_keys
+from rules.names import name_key
+from schemas.register import RegisteredHolder
+
+COLUMNS = (
+    "iin",
+    "surname",
+    "given_names",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "citizenship",
+    "document_issuing_state",
+    "document_number",
+)
+# Pydantic's message for a failed pattern quotes the regular expression; these say what is allowed.
+_PATTERN_RULES = {
+    "surname": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
+    "given_names": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
+    "patronymic": "must be letters of any script, words joined by single spaces, hyphens, apostrophes or dots",
+    "document_number": "must be letters A-Z and digits only",
+}
+# Distinct (surname, given names) each process remembers the name key of: some 100 MB at most.
+_NAME_CACHE = 2**18
+
+# A staged holder: line, iin, surname, given_names, patronymic, name_key, sex, birth_date,
+# citizenship, document issuing state, document number (the columns of db/register_import.py).
+HolderRecord = tuple[int, str, str, str, str | None, str, str, date, str, str, str]
+# A match key of the name on a line: line, key, whether it is a full key.
+KeyRecord = tuple[int, str, bool]
+Row = tuple[int, list[str]]
+# A name to derive keys from, and the lines of the holders registered under it: lines, surname,
+# given names, patronymic.
+NameRow = tuple[tuple[int, ...], str, str, str | None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one field of one line cannot be imported (the header is line 1)."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.message}"
+
+
+class ExtractRefused(ValueError):
+    """A file of which nothing was imported; `errors` are the first of `total`, in line order."""
+
+    def __init__(self, errors: Sequence[RowError], total: int) -> None:
+        super().__init__(f"{total} error{'s' if total != 1 else ''}, the first: {errors[0]}")
+        self.errors = list(errors)
+        self.total = total
+
+
+@dataclass
+class StagedChunk:
+    """What one chunk of rows gave: records to stage, and the errors of its bad rows."""
+
+    rows: int
+    holders: list[HolderRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The file as a whole, read once as bytes: its digest, and its rows for the progress bar."""
+
+    sha256: str
+    rows: int
+
+
+def survey(path: Path) -> Survey:
+    """The file's SHA-256 and its number of lines after the header (rows, unless cells span lines)."""
+    digest, lines, last = hashlib.sha256(), 0, b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            lines += block.count(b"\n")
+            last = block[-1:]
+    lines += last != b"\n"  # a last line without its newline
+    return Survey(digest.hexdigest(), max(lines - 1, 0))
+
+
+def _header_index(header: Sequence[str]) -> dict[str, int]:
+    names = [name.strip().lower() for name in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise ExtractRefused([RowError(1, missing[0], f"missing from the header: {', '.join(missing)}")], 1)
+    return {column: names.index(column) for column in COLUMNS}
+
+
+@dataclass(frozen=True)
+class Extract:
+    """An open extract: where each column is, and its rows in chunks (read as they are iterated)."""
+
+    index: dict[str, int]
+    chunks: Iterator[list[Row]]
+
+
+def _unreadable(line: int, error: Exception) -> ExtractRefused:
+    # Text is decoded a block at a time, so the line is only where reading stopped.
+    return ExtractRefused([RowError(line, "row", f"unreadable at or after this line: {error}")], 1)
+
+
+def open_extract(path: Path, chunk_rows: int) -> Extract:
+    """Check the header and return the rows in chunks of `chunk_rows`; raises ExtractRefused, OSError."""
+    handle = path.open(encoding="utf-8-sig", newline="")  # utf-8-sig: spreadsheets begin files with a BOM
+    reader = csv.reader(handle)
+    try:
+        index = _header_index(next(reader, []))
+    except (UnicodeDecodeError, csv.Error) as error:  # not UTF-8 text, or not CSV
+        handle.close()
+        raise _unreadable(1, error) from error
+    except BaseException:
+        handle.close()
+        raise
+
+    def chunks() -> Iterator[list[Row]]:
+        with handle:
+            chunk: list[Row] = []
+            try:
+                for cells in reader:
+                    if not cells:  # a blank line, such as the one many files end with
+                        continue
+                    chunk.append((reader.line_num, cells))
+                    if len(chunk) == chunk_rows:
+                        yield chunk
+                        chunk = []
+            except (UnicodeDecodeError, csv.Error) as error:
+                raise _unreadable(reader.line_num + 1, error) from error
+            if chunk:
+                yield chunk
+
+    return Extract(index, chunks())
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def _name_key(surname: str, given_names: str) -> str:
+    return name_key(surname, given_names)
+
+
+def _row_errors(line: int, error: ValidationError) -> list[RowError]:
+    found = []
+    for detail in error.errors():
+        column = str(detail["loc"][0]) if detail["loc"] else "row"
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "string_pattern_mismatch":
+            message = _PATTERN_RULES.get(column, message)
+        found.append(RowError(line, column, message))
+    return found
+
+
+def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
+    """Validate `rows`: a record to stage for each good row, errors for the others.
+
+    Runs in the pool's processes (arguments and result cross as pickles), as does `key_records`.
+    """
+    staged = StagedChunk(rows=len(rows))
+    width = max(index.values()) + 1
+    for line, cells in rows:
+        if len(cells) < width:
+            first_missing = min((c for c, i in index.items() if i >= len(cells)), key=index.__getitem__)
+            staged.errors.append(RowError(line, first_missing, f"missing: {len(cells)} cells in this row"))
+            continue
+        try:
+            holder = RegisteredHolder.model_validate({column: cells[i] for column, i in index.items()})
+        except ValidationError as error:
+            staged.errors.extend(_row_errors(line, error))
+            continue
+        staged.holders.append(
+            (
+                line,
+                holder.iin,
+                holder.surname,
+                holder.given_names,
+                holder.patronymic,
+                _name_key(holder.surname, holder.given_names),
+                holder.sex.value,
+                holder.birth_date,
+                str(holder.citizenship),
+                str(holder.document_issuing_state),
+                holder.document_number,
+            )
+        )
+    return staged
+
+
+def key_records(names: Sequence[NameRow]) -> list[KeyRecord]:
+    """The match keys of each name, once for each of its lines."""
+    records: list[KeyRecord] = []
+    for lines, surname, given_names, patronymic in names:
+        keys = registry_keys(surname, given_names, patronymic)
+        for line in lines:
+            records.extend((line, key, True) for key in keys.full)
+            records.extend((line, key, False) for key in keys.partial)
+    return records
