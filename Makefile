@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import faults
+.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ unit: $(STAMP) ## pytest only
 	$(BIN)/pytest
 
 test: lint typecheck unit ## ruff, mypy and the whole test suite (what CI runs)
+
+test-fast: $(STAMP) ## Tests needing neither PostgreSQL nor the dev server: rules, schemas, mocked workflow paths (< 1 min)
+	$(BIN)/pytest -m fast
 
 faults: $(STAMP) ## Only the fault tests (part of unit): worker killed, PostgreSQL/Temporal restarted, races
 	$(BIN)/pytest -m faults -s tests/faults

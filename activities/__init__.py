@@ -13,17 +13,28 @@ from activities.notices import NoticeActivities
 from activities.review import ReviewActivities
 from activities.submission import SubmissionActivities
 from clock import SYSTEM_CLOCK, Clock
+from register.embedded import EmbeddedRegister
+from register.port import NationalRegister
 
 
-def build_activities(pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> list[Callable[..., Any]]:
-    """Every activity of the application workflow, bound to `pool`, reading the time from `clock`."""
+def build_activities(
+    pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK, register: NationalRegister | None = None
+) -> list[Callable[..., Any]]:
+    """Every activity of the application workflow, bound to `pool`, reading the time from `clock`.
+
+    `register` is the national register the duplicate check and IIN formation ask; by default the
+    embedded one, in `pool`'s database.
+    """
+    register = register or EmbeddedRegister(pool)
     submission = SubmissionActivities(pool, clock)
-    checks = CheckActivities(pool, clock)
-    iin = IinActivities(pool, clock)
+    checks = CheckActivities(pool, register, clock)
+    iin = IinActivities(pool, register, clock)
+    assessment = AssessmentActivities(pool, register, clock)
     certificates = CertificateActivities(pool, clock=clock)
     review = ReviewActivities(pool, clock)
     return [
-        AssessmentActivities(pool, clock).assess_application,
+        assessment.open_and_check,
+        assessment.assess_application,
         submission.register_submission,
         submission.record_breach,
         checks.verify_documents,

@@ -1,5 +1,6 @@
 """The checking steps: documents, legal requirements, and whether the person already has an IIN."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import asyncpg
@@ -7,11 +8,12 @@ from temporalio import activity
 
 from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
-from db import registry
 from db.decisions import decide_once
 from db.invalid_documents import find_invalidation
 from db.pool import Connection
 from db.reference import memberships_of
+from register.matching import RegistryMatch, find_matches
+from register.port import NationalRegister
 from rules.documents import document_findings
 from rules.matching import Band, MatchBasis
 from rules.mrz_consistency import mrz_findings
@@ -35,7 +37,7 @@ class DuplicateDecision(Decision):
     for_review: tuple[Finding, ...] = ()
 
 
-def duplicate_findings(matches: list[registry.RegistryMatch]) -> list[Finding]:
+def duplicate_findings(matches: Iterable[RegistryMatch]) -> list[Finding]:
     """One finding per registered person matched with certainty, naming the basis of the match."""
     return [
         Finding(
@@ -49,7 +51,7 @@ def duplicate_findings(matches: list[registry.RegistryMatch]) -> list[Finding]:
     ]
 
 
-def review_findings(matches: list[registry.RegistryMatch]) -> list[Finding]:
+def review_findings(matches: Iterable[RegistryMatch]) -> list[Finding]:
     """One finding per registered person matched probably: what an officer must decide on."""
     return [
         Finding(
@@ -100,12 +102,13 @@ async def check_requirements_of(conn: Connection, data: ApplicationInput, now: d
     return decision
 
 
-async def look_for_duplicates(conn: Connection, data: ApplicationInput, now: datetime) -> DuplicateDecision:
-    """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review.
+async def record_duplicates(
+    conn: Connection, data: ApplicationInput, matches: list[RegistryMatch], now: datetime
+) -> DuplicateDecision:
+    """Whether the foreigner already has an IIN, from the register's matches: a certain one rejects.
 
     Probable matches and no certain one send the application to awaiting_review.
     """
-    matches = await registry.find_matches(conn, data.application)
     findings = tuple(duplicate_findings(matches))
     decision = DuplicateDecision(
         step=Step.DUPLICATES,
@@ -120,13 +123,16 @@ async def look_for_duplicates(conn: Connection, data: ApplicationInput, now: dat
 
 
 class CheckActivities:
-    """Each check as its own local activity: what workflows started before `fewer-round-trips` run.
+    """Each check as its own activity.
 
-    Newer workflows run the same checks in one step (activities/assessment.py).
+    Workflows started before `fewer-round-trips` run all three as local activities; later ones run the
+    documents and requirements in one step (activities/assessment.py), and those started since
+    `national-register` ask the register through `check_duplicates` as a regular activity.
     """
 
-    def __init__(self, pool: asyncpg.Pool, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(self, pool: asyncpg.Pool, register: NationalRegister, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
+        self._register = register
         self._clock = clock
 
     @activity.defn(name="verify_documents")
@@ -155,12 +161,18 @@ class CheckActivities:
 
     @activity.defn(name="check_duplicates")
     async def check_duplicates(self, data: ApplicationInput) -> DuplicateDecision:
-        """Whether the foreigner already has an IIN: rejects on a certain match; probable ones go to review."""
+        """Whether the foreigner already has an IIN in the national register: a certain match rejects,
+        probable ones go to review.
+
+        The register is asked before the decision's transaction (a remote call must hold no lock); a
+        retry asks again, a read, and gets the decision recorded first.
+        """
+        matches = await find_matches(self._register, data.application)
         return await decide_once(
             self._pool,
             data.application.application_id,
             Step.DUPLICATES,
             DuplicateDecision,
-            lambda conn: look_for_duplicates(conn, data, self._clock.now()),
+            lambda conn: record_duplicates(conn, data, matches, self._clock.now()),
             decided_at=decision_time,
         )

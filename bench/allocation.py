@@ -22,6 +22,7 @@ from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
+from register.embedded import EmbeddedRegister
 from rules.iin import is_valid_iin
 from schemas.contract import ApplicationInput
 from service.intake import resolve
@@ -59,7 +60,7 @@ async def main(count: int, allocators: int) -> None:
         now = SYSTEM_CLOCK.now()
         one_day = [make_application(applicant=make_applicant(birth_date=date(1988, 8, 8))) for _ in range(count)]
         spread = [make_application() for _ in range(count)]
-        activities = IinActivities(pool)
+        activities = IinActivities(pool, EmbeddedRegister(pool))
         for label, applications in (("one birth date", one_day), ("spread birth dates", spread)):
             inputs = [await resolve(pool, application, now=now) for application in applications]
             await _run(label, inputs, activities, allocators)

@@ -21,6 +21,7 @@ from commands.calendars import app as calendar_app
 from commands.invalid_documents import app as invalid_documents_app
 from commands.periods import app as periods_app
 from commands.register import app as register_app
+from commands.register_simulator import register_simulator
 from commands.sample import sample_application
 from config.settings import get_settings
 from db.migrate import migrate
@@ -43,6 +44,7 @@ app.add_typer(invalid_documents_app, name="invalid-documents")
 app.add_typer(register_app, name="register")
 app.add_typer(keys_app, name="keys")
 app.command("api")(api_command)
+app.command("register-simulator")(register_simulator)
 console = Console(soft_wrap=True)
 
 

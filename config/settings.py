@@ -56,6 +56,16 @@ class Settings(BaseSettings):
         ge=0,
         description="idle_in_transaction_session_timeout: a session idle that long in a transaction is ended.",
     )
+    # The national register (register/, docs/register.md): embedded in DATABASE_URL's database when
+    # REGISTER_URL is unset, else the remote register at that URL.
+    register_url: str | None = Field(
+        default=None, description="Base URL of the national register; embedded when unset."
+    )
+    register_token: SecretStr | None = Field(default=None, description="Bearer credential for the register.")
+    register_ca_file: Path | None = Field(default=None, description="CA the register's certificate is checked against.")
+    register_client_cert: Path | None = Field(default=None, description="Client certificate for the register (mTLS).")
+    register_client_key: Path | None = Field(default=None, description="Private key of the client certificate.")
+    register_timeout_seconds: float = Field(default=10.0, gt=0, description="Longest wait for one register request.")
     max_concurrent_activities: int = Field(default=100, ge=1)
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
     workflow_sandbox: bool = Field(

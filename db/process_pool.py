@@ -8,24 +8,13 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import aclosing, asynccontextmanager, suppress
+from contextlib import aclosing, asynccontextmanager
 from multiprocessing import get_context
 from types import TracebackType
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-
-def _returning(value: Result) -> Callable[[], Result]:
-    return lambda: value
-
-
-def _raising(error: Exception) -> Callable[[], NoReturn]:
-    def reraise() -> NoReturn:
-        raise error
-
-    return reraise
 
 
 class ChunkPool:
@@ -72,26 +61,36 @@ class ChunkPool:
         The work goes on while the caller awaits something else (a long statement); leaving the
         context stops it.
         """
-        queue: asyncio.Queue[Callable[[], Result] | None] = asyncio.Queue(results)
+        # `None` marks the end; a failure of the producer reaches the consumer as the task's own error.
+        queue: asyncio.Queue[tuple[Result] | None] = asyncio.Queue(results)
 
         async def produce() -> None:
-            try:
-                async with aclosing(self.map(function, chunks)) as mapped:
-                    async for value in mapped:
-                        await queue.put(_returning(value))
-            except Exception as error:  # handed to the consumer, which raises it where it reads
-                await queue.put(_raising(error))
-                return
+            async with aclosing(self.map(function, chunks)) as mapped:
+                async for value in mapped:
+                    await queue.put((value,))
             await queue.put(None)
 
         async def consume() -> AsyncIterator[Result]:
-            while (outcome := await queue.get()) is not None:
-                yield outcome()
+            while True:
+                getter = asyncio.ensure_future(queue.get())
+                await asyncio.wait({getter, producer}, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():
+                    if producer.exception() is not None:
+                        getter.cancel()
+                        producer.result()  # raises the producer's error where the consumer reads
+                    await getter  # the producer ended well: the rest is queued, its end last
+                item = getter.result()
+                if item is None:
+                    return
+                yield item[0]
 
         producer = asyncio.create_task(produce())
         try:
             yield consume()
         finally:
+            # The consumer stopped reading (done, raising, or breaking off): its own outcome stands, and
+            # a failure of the producer it never reached is looked at here, not left unretrieved.
             producer.cancel()
-            with suppress(asyncio.CancelledError):
-                await producer
+            await asyncio.wait({producer})
+            if not producer.cancelled():
+                producer.exception()

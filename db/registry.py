@@ -4,34 +4,26 @@ Uniqueness is enforced by the database, not by care: an IIN is a primary key, an
 at most one IIN (unique application_id), a document belongs to at most one person.
 """
 
-from dataclasses import dataclass
+import asyncio
 from datetime import date
 from uuid import UUID
 
 from db.pool import Connection
+from register import matching
+from register.matching import RegistryMatch as RegistryMatch  # the type find_matches returns
 from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
-from rules.matching import (
-    SIMILAR_NAME,
-    Band,
-    Candidate,
-    MatchBasis,
-    MatchProbe,
-    classify,
-    probe_for,
-    registry_keys,
-)
+from rules.matching import registry_keys
 from rules.names import name_key
-from schemas.application import Application
 from schemas.enums import Sex
-
-
-@dataclass(frozen=True)
-class RegistryMatch:
-    """A registered person the application matches, the band and the basis."""
-
-    iin: str
-    band: Band
-    basis: MatchBasis
+from schemas.national_register import (
+    DocumentHolder,
+    NameKeyHolder,
+    NameKeyQuery,
+    Particulars,
+    Registrant,
+    SimilarNameHolder,
+    SimilarNameQuery,
+)
 
 
 class SerialsExhausted(Exception):
@@ -50,62 +42,46 @@ SIMILAR_QUERY = """SELECT p.iin, p.birth_date, p.citizenship, p.sex, p.name_key,
    WHERE p.birth_date = ANY($1::date[]) AND best.similarity >= $3"""
 
 
-async def find_candidates(conn: Connection, probe: MatchProbe) -> list[Candidate]:
-    """Registered people sharing the probe's document number, a name key, or a similar name."""
-    candidates = [
-        Candidate(
-            iin=r["iin"],
-            birth_date=r["birth_date"],
-            citizenship=r["citizenship"],
-            sex=r["sex"],
-            same_document=r["issuing_state"] == probe.issuing_state,
-            same_number_other_state=r["issuing_state"] != probe.issuing_state,
-        )
-        for r in await conn.fetch(DOCUMENT_QUERY, probe.number)
-    ]
-    all_keys = probe.keys.full | probe.keys.partial
-    # Every key on the birth date; only the whole-name spellings on the dates one slip away, which
-    # keeps the index probes few for Cyrillic names (up to 64 keys each).
-    for dates, keys in (([probe.birth_date], all_keys), (probe.near_birth_dates, probe.spellings & all_keys)):
-        for r in await conn.fetch(KEY_QUERY, sorted(dates), sorted(keys)):
-            full = r["full_name"] and r["name_key"] in probe.keys.full
-            candidates.append(
-                Candidate(
-                    iin=r["iin"],
-                    birth_date=r["birth_date"],
-                    citizenship=r["citizenship"],
-                    sex=r["sex"],
-                    full_key=full,
-                    partial_key=not full,
-                )
-            )
-    for r in await conn.fetch(SIMILAR_QUERY, sorted(probe.similar_name_dates), sorted(probe.spellings), SIMILAR_NAME):
-        candidates.append(
-            Candidate(
-                iin=r["iin"],
-                birth_date=r["birth_date"],
-                citizenship=r["citizenship"],
-                sex=r["sex"],
-                similarity=r["similarity"],
-                name_key=r["name_key"],
-            )
-        )
-    return candidates
+class ConnectionLookups:
+    """The register's lookups on one connection, e.g. inside the transaction of a formation.
+
+    An asyncpg connection runs one query at a time: the lock lets the lookups be gathered anyway.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._one_at_a_time = asyncio.Lock()
+
+    async def document_holders(self, number: str) -> list[DocumentHolder]:
+        """Everyone holding a document with this number, under any issuing state."""
+        async with self._one_at_a_time:
+            return [DocumentHolder(**r) for r in await self._conn.fetch(DOCUMENT_QUERY, number)]
+
+    async def name_key_holders(self, query: NameKeyQuery) -> list[NameKeyHolder]:
+        """Everyone born on one of the dates with one of the name keys."""
+        async with self._one_at_a_time:
+            rows = await self._conn.fetch(KEY_QUERY, query.birth_dates, query.keys)
+        return [NameKeyHolder(**r) for r in rows]
+
+    async def similar_name_holders(self, query: SimilarNameQuery) -> list[SimilarNameHolder]:
+        """Everyone born on one of the dates whose name is similar to one of the spellings."""
+        async with self._one_at_a_time:
+            rows = await self._conn.fetch(SIMILAR_QUERY, query.birth_dates, query.spellings, query.threshold)
+        return [SimilarNameHolder(**r) for r in rows]
 
 
-async def find_matches(conn: Connection, application: Application) -> list[RegistryMatch]:
-    """Registered people the applicant is (certain band) or may be (probable band), certain first."""
-    probe = probe_for(application)
-    return [RegistryMatch(m.iin, m.band, m.basis) for m in classify(probe, await find_candidates(conn, probe))]
+async def find_matches(conn: Connection, person: Particulars) -> list[RegistryMatch]:
+    """Registered people the person is (certain band) or may be (probable band), certain first."""
+    return await matching.find_matches(ConnectionLookups(conn), person)
 
 
-async def lock_identity(conn: Connection, application: Application) -> None:
+async def lock_identity(conn: Connection, person: Particulars) -> None:
     """Serialize, until the transaction ends, every registration that could be the same person.
 
     Two applications of one person (same document, or same citizenship and birth date) at two
     establishments at once take the same lock, so the second sees the first's registration.
     """
-    applicant, document = application.applicant, application.document
+    applicant, document = person.applicant, person.document
     keys = sorted(
         {
             f"doc/{document.issuing_state}/{document.number}",
@@ -141,14 +117,14 @@ async def allocate_iin(conn: Connection, birth_date: date, sex: Sex) -> str:
     raise SerialsExhausted(f"no usable IIN serial left for prefix {prefix}")
 
 
-async def register_person(conn: Connection, iin: str, application: Application) -> None:
+async def register_person(conn: Connection, iin: str, registrant: Registrant) -> None:
     """Record the person, their document and their name's match keys under `iin`."""
-    applicant, document = application.applicant, application.document
+    applicant, document = registrant.applicant, registrant.document
     await conn.execute(
         """INSERT INTO people (iin, application_id, surname, given_names, patronymic, name_key, sex, birth_date,
              citizenship) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
         iin,
-        application.application_id,
+        registrant.application_id,
         applicant.surname,
         applicant.given_names,
         applicant.patronymic,

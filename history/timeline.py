@@ -35,7 +35,7 @@ async def _decode(converter: DataConverter, payloads: list[Payload], hint: type 
     return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
 
-async def _entry(event: HistoryEvent, converter: DataConverter) -> TimelineEntry | None:
+async def _entry(event: HistoryEvent, converter: DataConverter, scheduled: dict[int, str]) -> TimelineEntry | None:
     at = event.event_time.ToDatetime(tzinfo=UTC)
     kind = event.event_type
     if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -66,6 +66,23 @@ async def _entry(event: HistoryEvent, converter: DataConverter) -> TimelineEntry
             at=at,
             event=f"step {meta.get('activity_type', '?')}",
             detail={"result": result, "attempt": meta.get("attempt")},
+        )
+    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        # A regular activity (a call to the register, a human step): named here, decided at its completion.
+        scheduled[event.event_id] = event.activity_task_scheduled_event_attributes.activity_type.name
+        return None
+    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        scheduled[event.event_id] = str(event.activity_task_started_event_attributes.attempt)
+        return None
+    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        completed = event.activity_task_completed_event_attributes
+        return TimelineEntry(
+            at=at,
+            event=f"step {scheduled.get(completed.scheduled_event_id, '?')}",
+            detail={
+                "result": await _decode(converter, list(completed.result.payloads)),
+                "attempt": int(scheduled.get(completed.started_event_id, "0")) or None,
+            },
         )
     if kind == EventType.EVENT_TYPE_TIMER_STARTED:
         timeout = event.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
@@ -99,8 +116,9 @@ async def _entry(event: HistoryEvent, converter: DataConverter) -> TimelineEntry
 async def timeline(history: WorkflowHistory, converter: DataConverter) -> list[TimelineEntry]:
     """The decoded timeline of `history`, in event order."""
     entries = []
+    scheduled: dict[int, str] = {}  # event id -> activity type (scheduled) or attempt (started)
     for event in history.events:
-        entry = await _entry(event, converter)
+        entry = await _entry(event, converter, scheduled)
         if entry is not None:
             entries.append(entry)
     return entries

@@ -1,13 +1,16 @@
 """Whether an applicant is a registered person: the match keys, and the three bands of a match.
 
 - certain (`already_registered` at once): the same document (issuing state and number); or the same
-  birth date, citizenship and sex with a full name key in common (any spelling schema, surname and
-  given names in either order, with or without a patronymic);
+  birth date, citizenship and sex with a full name key in common (any spelling schema, a Latin
+  spelling read back to the Cyrillic it may have been romanised from, surname and given names in
+  either order, with or without a patronymic): YURIY and IURII are both Юрий;
 - probable (an officer reviews): the same document number under another issuing state with the same
   birth date; a full name key and the birth date in common but another citizenship or sex; a
   partial key (surname and first given name) and the birth date in common; a full key and the
   citizenship in common with a birth date one typing slip away; or, with the same citizenship and the
-  same (or day/month-swapped) birth date, names whose trigram similarity reaches SIMILAR_NAME;
+  same (or day/month-swapped) birth date, names whose trigram similarity reaches SIMILAR_NAME and
+  whose words pair off (another national form of a name among them: OLEKSANDR for ALEKSANDR, which
+  no spelling of either reads back to);
 - otherwise no match.
 
 A true namesake (same full name, birth date, citizenship and sex) cannot be told apart by data: it
@@ -22,7 +25,7 @@ from enum import StrEnum
 from itertools import permutations
 
 from rules.names import name_key, name_keys, spelling_variants
-from schemas.application import Application
+from schemas.national_register import Particulars
 
 # The similar-name band, for people of the same citizenship born the same day (or day/month swapped):
 # PostgreSQL keeps those whose whole names have at least SIMILAR_NAME pg_trgm similarity (a loose
@@ -33,9 +36,10 @@ from schemas.application import Application
 # letter or an informal spelling passes. Chosen with bench/duplicates.py (docs/architecture.md).
 SIMILAR_NAME = 0.15
 LONG_WORD = 6
-# Informal Latin spellings of the same sounds (German W, J and SCH, English Y, French OU, Z for TS),
-# brought to one skeleton before words are compared.
-_SKELETON = (("SCH", "SH"), ("KH", "H"), ("TS", "Z"), ("OU", "U"), ("W", "V"), ("J", "I"), ("Y", "I"))
+# Informal Latin spellings of the same sounds (German W, J and SCH, English Y and X for KS, French OU,
+# Z for TS), brought to one skeleton before words are compared: ALEXANDER is then a slip from
+# ALEKSANDR (an E more), which Cyrillic read back never makes certain (Alexander is not Александр).
+_SKELETON = (("X", "KS"), ("SCH", "SH"), ("KH", "H"), ("TS", "Z"), ("OU", "U"), ("W", "V"), ("J", "I"), ("Y", "I"))
 # Patronymics written inside the given names ("IVAN PETROVICH"): Russian -ovich/-evich/-ovna/-evna/
 # -ichna, Kazakh -uly/-kyzy (and their Latin spellings). Deliberately narrow: a second given name
 # taken for a patronymic would make two different people's keys equal.
@@ -208,9 +212,9 @@ def whole_name_spellings(surname: str, given_names: str) -> frozenset[str]:
     return frozenset(spellings | {name_key(surname, given_names)})
 
 
-def probe_for(application: Application) -> MatchProbe:
-    """The search for the registered people `application` may be."""
-    applicant, document = application.applicant, application.document
+def probe_for(person: Particulars) -> MatchProbe:
+    """The search for the registered people `person` may be."""
+    applicant, document = person.applicant, person.document
     return MatchProbe(
         issuing_state=str(document.issuing_state),
         number=document.number,

@@ -5,11 +5,14 @@ zone, so a name typed in Cyrillic and the same name read from a passport's MRZ c
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from itertools import chain, product
 
 import iuliia
 from anyascii import anyascii
+
+from rules.romanizations import KAZAKH_IN_RUSSIAN, SYSTEMS, readings
 
 # The Russian Cyrillic to Latin schemas Russian passports have used, current first: ICAO Doc 9303,
 # then GOST R 52535.1-2006 (from March 2010), MVD 782-2000, MVD 310-1997 and its French variant.
@@ -25,10 +28,15 @@ _PASSPORT_SCHEMAS = (
 _ROMANIZATIONS: tuple[Callable[[str], str], ...] = (
     *(schema.translate for schema in _PASSPORT_SCHEMAS),
     lambda text: text,  # anyascii alone, as for every other script
+    # A Kazakh name as Kazakh passports write it: its Russian rendering (Қ as К...) by ICAO.
+    lambda text: iuliia.ICAO_DOC_9303.translate(text.translate(KAZAKH_IN_RUSSIAN)),
 )
 # Apostrophes (O'Brien, D'Artagnan) and the quotes some schemas write for the soft and hard signs
 # (MVD 310: Ol'ga, Ivanov") disappear, as in an MRZ; anyascii has already made them ASCII.
 _VANISHING = re.compile(r"['\"`]")
+# BGN/PCGN's middle dot between letters that would otherwise read as one (Bau·yrzhan for Бауыржан)
+# is no word break, and an MRZ has no place for it; anyascii would make it a hyphen.
+_MIDDLE_DOT = str.maketrans("", "", "\u00b7")
 _SEPARATORS = re.compile(r"[^A-Z]+")
 # Every key is a row in the duplicate index and a probe per application, and the product of spellings
 # grows exponentially with the words of a name (five Cyrillic words with three spellings each: 243).
@@ -40,7 +48,7 @@ MAX_NAME_KEYS = 64
 def _folded(text: str, romanize: Callable[[str], str]) -> str:
     # Unicode whitespace becomes a plain space first: anyascii drops some of it (NEL, U+0085), which
     # would join two words into one.
-    latin = anyascii(romanize(" ".join(text.split()))).upper()
+    latin = anyascii(romanize(" ".join(text.split())).translate(_MIDDLE_DOT)).upper()
     return " ".join(_SEPARATORS.sub(" ", _VANISHING.sub("", latin)).split())
 
 
@@ -77,9 +85,10 @@ def spelling_variants(text: str) -> frozenset[str]:
     """Return the folded spellings a name may have carried in documents.
 
     For Cyrillic: each Russian passport schema (ICAO Doc 9303, GOST R 52535.1, MVD 782, MVD 310 and
-    MVD 310 French), then anyascii for the letters they leave, and anyascii alone; so Юрий gives
-    IURII, YURIY and IOURII. Latin and other scripts have one spelling, `fold(text)`. Blank text, or
-    text without letters, has none.
+    MVD 310 French), then anyascii for the letters they leave, anyascii alone, and ICAO on the Russian
+    rendering of Kazakh letters; so Юрий gives IURII, YURIY and IOURII, and Қайрат also KAIRAT.
+    Latin and other scripts have one spelling, `fold(text)`. Blank text, or text without letters,
+    has none.
     """
     return frozenset(spelling for spelling in _romanizations(text) if spelling)
 
@@ -93,20 +102,49 @@ def _bounded(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(bounded)
 
 
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= letter <= "\u04ff" for letter in word)
+
+
+@lru_cache(maxsize=65_536)
+def _folded_words(word: str) -> tuple[str, ...]:
+    # A word of a name folded (a hyphenated one gives several); cached, as each name is keyed for its
+    # full, patronymic and partial keys.
+    return tuple(fold(word).split())
+
+
+def _read_back_keys(words: list[str]) -> Iterator[str]:
+    # Per system, every Latin word read back through it into the Cyrillic it may have been written
+    # from (rules/romanizations.py), as ICAO spells that: a document uses one system throughout.
+    # Words the system cannot have written, and Cyrillic ones, stay as they are.
+    as_typed = [_folded_words(word) for word in words]
+    for system in range(len(SYSTEMS)):
+        options = []
+        for word, folded in zip(words, as_typed, strict=True):
+            for part in folded:
+                back = () if _is_cyrillic(word) else readings(part)[system]
+                options.append(sorted(back) or [part])
+        yield from (_sorted_words(*combination) for combination in product(*options))
+
+
 def name_keys(surname: str, given_names: str) -> frozenset[str]:
     """Return the keys of every spelling of a name, for matching across documents and schemas.
 
-    Each word may be spelt by any schema, so the keys are those of the product of the words' spelling
-    variants, at most MAX_NAME_KEYS of them. Always kept: `name_key(surname, given_names)` and the key
-    of each schema applied to the whole name, as one document would. A blank name gives no keys, so it
-    can never be taken for a duplicate.
+    Each Cyrillic word may be spelt by any schema, so the keys are those of the product of the words'
+    spelling variants; and a Latin name may have been romanised from Cyrillic by any of the systems
+    documents use, so the keys also hold the ICAO spelling of each Cyrillic name it reads back to
+    (YURIY IVANOV: IURII IVANOV, the key of Иванов Юрий). At most MAX_NAME_KEYS of them. Always kept:
+    `name_key(surname, given_names)` and the key of each schema applied to the whole name, as one
+    document would. A blank name gives no keys, so it can never be taken for a duplicate.
     """
     if not name_key(surname, given_names):
         return frozenset()
-    spellings = [_romanizations(word) for word in (*surname.split(), *given_names.split())]
+    words = [*surname.split(), *given_names.split()]
+    spellings = [_romanizations(word) for word in words]
     # One schema for the whole name first (the first of them is name_key's): a document uses one
-    # schema throughout, so these must survive the cap; then the mixtures.
+    # schema throughout, so these must survive the cap; then the Cyrillic that Latin words read back
+    # to, then the mixtures.
     whole_name = (_sorted_words(*same_schema) for same_schema in zip(*spellings, strict=True))
     distinct = [dict.fromkeys(word_spellings) for word_spellings in spellings]
     mixed = (_sorted_words(*combination) for combination in product(*distinct))
-    return _bounded(chain(whole_name, mixed))
+    return _bounded(chain(whole_name, _read_back_keys(words), mixed))

@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 
 from config.settings import Settings
 from db.pool import create_pool
+from register.configured import configured_register
 from workers import endpoints
 from workers.connect import connect_temporal
 from workers.health import Health, serve_health
@@ -45,6 +46,7 @@ async def run_worker(settings: Settings) -> None:
         guards=settings.session_guards(),
     )
     reporter = asyncio.create_task(report_review_queue(pool, runtime)) if runtime is not None else None
+    register = configured_register(settings, pool)
     try:
         worker = build_worker(
             client,
@@ -52,6 +54,7 @@ async def run_worker(settings: Settings) -> None:
             where.task_queue,
             tuning=WorkerTuning.from_settings(settings),
             graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+            register=register,
         )
         health = Health(client, pool)
         probes = None
@@ -75,6 +78,7 @@ async def run_worker(settings: Settings) -> None:
     finally:
         if reporter is not None:
             reporter.cancel()
+        await register.aclose()
         await pool.close()
     console.print("worker stopped")
 

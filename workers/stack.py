@@ -16,6 +16,7 @@ from config.settings import Settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
+from register.configured import configured_register
 from workers import embedded, endpoints
 from workers.connect import connect_temporal
 from workers.local_key import renew_local_key
@@ -73,11 +74,9 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         applied = await migrate(pool)
         report = await load_reference_data(pool, settings.reference_data_dir)
         local_window = await open_local_window(pool)
+        register = configured_register(settings, pool)
         worker = build_worker(
-            client,
-            pool,
-            settings.task_queue,
-            tuning=WorkerTuning.from_settings(settings),
+            client, pool, settings.task_queue, tuning=WorkerTuning.from_settings(settings), register=register
         )
         endpoints.record(
             settings,
@@ -119,6 +118,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             console.print(f"  Temporal UI:  {ui}")
         console.print(f"  PostgreSQL:   {database_url}")
         console.print(f"  worker:       task queue {settings.task_queue}")
+        console.print(f"  register:     {settings.register_url or 'embedded in PostgreSQL'}")
         retention = f"{days} days" if days else "left as it is"
         console.print(
             f"  archive:      swept every {SWEEP_EVERY.total_seconds() / 60:g} min (schedule {SCHEDULE_ID});"
@@ -134,6 +134,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 await _until_signalled()
         finally:
             await stop_server(api, api_serving)
+            await register.aclose()
     finally:
         await pool.close()
 

@@ -15,6 +15,7 @@ from activities import build_activities
 from activities.archive import ArchiveActivities
 from clock import SYSTEM_CLOCK, Clock
 from config.settings import Settings
+from register.port import NationalRegister
 from workflows.application import IINApplicationWorkflow
 from workflows.archive_sweep import ArchiveSweepWorkflow
 
@@ -65,13 +66,20 @@ def build_worker(
     tuning: WorkerTuning = WorkerTuning(),
     graceful_shutdown_timeout: timedelta = timedelta(),
     clock: Clock = SYSTEM_CLOCK,
+    register: NationalRegister | None = None,
 ) -> Worker:
-    """A worker for the application workflow and the archive sweep; every activity shares `pool` and `clock`."""
+    """A worker for the application workflow and the archive sweep; every activity shares `pool` and `clock`.
+
+    `register` is the national register the activities ask (embedded in `pool`'s database by default).
+    """
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[IINApplicationWorkflow, ArchiveSweepWorkflow],
-        activities=[*build_activities(pool, clock), ArchiveActivities(pool, clock).archive_ended_applications],
+        activities=[
+            *build_activities(pool, clock, register),
+            ArchiveActivities(pool, clock).archive_ended_applications,
+        ],
         graceful_shutdown_timeout=graceful_shutdown_timeout,
         **tuning.worker_options(),
     )

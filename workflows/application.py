@@ -6,9 +6,11 @@ probable duplicate waits in awaiting_review for an officer's `resolve_review` up
 A durable timer runs beside the steps to the deadline resolved at submission; if it fires first the
 breach is recorded and the work goes on. Every step decides once and records its decision,
 projection and audit in one transaction, and a retry returns what was decided. The service's own
-steps are local activities (no extra round trip to the server); the two that record what a person
-decided through an update (a verdict, a withdrawal) are regular activities, so that PostgreSQL hears
-of a decision only once the history holds the update that carried it.
+steps are local activities (no extra round trip to the server). Three kinds of step are regular
+activities: the two calls to the national register, an external system (retried on their own
+schedule, and visible as pending in the Web UI while it is down), and the two that record what a
+person decided through an update (a verdict, a withdrawal), so that PostgreSQL hears of a decision
+only once the history holds the update that carried it.
 
 The state changes in one way: `_update_status`, with the transition rules/lifecycle.py gives for a
 step's outcome, the same transition the step wrote to the projection.
@@ -24,7 +26,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.assessment import Assessment, AssessmentActivities
+    from activities.assessment import Assessment, AssessmentActivities, OpeningChecks
     from activities.certificates import CertificateActivities
     from activities.checks import CheckActivities, DuplicateDecision
     from activities.iin import IinActivities
@@ -61,9 +63,18 @@ STEP_RETRY = RetryPolicy(
 )
 STEP_TIMEOUT = timedelta(seconds=30)
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=5)
+# Calls to the national register: an attempt may take a few slow lookups (register/remote.py gives each
+# request 10 s); while the register is down the attempts space out to two minutes, without end, and the
+# deadline timer records the breach if the day passes. None fails for good: the application waits.
+REGISTER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=2),
+)
+REGISTER_TIMEOUT = timedelta(seconds=60)
 
 # Patches, newest last; each guards a change of the commands the workflow issues (docs/operations.md),
-# and each is read in one place: run() for FEWER_ROUND_TRIPS, _human_step for the other.
+# and each is chosen in one place, run().
 # Before FEWER_ROUND_TRIPS, the opening checks were four local activities with a withdrawal boundary
 # between each, and the search attributes were upserted at every transition.
 FEWER_ROUND_TRIPS = "fewer-round-trips"
@@ -71,7 +82,10 @@ FEWER_ROUND_TRIPS = "fewer-round-trips"
 # activities inside the workflow task that accepted the update: PostgreSQL could commit the decision
 # while a worker dying before that task completed lost the update itself.
 HUMAN_STEPS_AFTER_ACCEPTANCE = "human-steps-after-acceptance"
-PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE)
+# Before NATIONAL_REGISTER, the duplicate check ran inside the opening local activity and the IIN was
+# formed by a local activity: the register was the service's own tables, not an external system.
+NATIONAL_REGISTER = "national-register"
+PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE, NATIONAL_REGISTER)
 
 # A cancel requested in Temporal (the Web UI, `temporal workflow cancel`) is an operator's withdrawal.
 CANCELLED_BY_OPERATOR = Withdrawal(requested_by="temporal-cancel", reason="cancelled in Temporal by an operator")
@@ -112,6 +126,7 @@ class IINApplicationWorkflow:
         self._review: ReviewDecision | None = None
         self._withdrawal: Withdrawal | None = None
         self._index_each_transition = False
+        self._register_is_external = False
         self._human_steps_after_acceptance = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
@@ -131,9 +146,12 @@ class IINApplicationWorkflow:
 
     @workflow.run
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
-        # What workflows started before FEWER_ROUND_TRIPS do differently is chosen here, once.
-        if workflow.patched(FEWER_ROUND_TRIPS):
-            open_and_check, self._index_each_transition = self._assess, False
+        # What workflows started before each patch do differently is chosen here, once.
+        open_and_check: Callable[[ApplicationInput], Awaitable[DuplicateDecision | None]]
+        if workflow.patched(NATIONAL_REGISTER):
+            open_and_check, self._register_is_external = self._open_then_ask_register, True
+        elif workflow.patched(FEWER_ROUND_TRIPS):
+            open_and_check = self._assess
         else:
             open_and_check, self._index_each_transition = self._check_step_by_step, True
         self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
@@ -216,7 +234,7 @@ class IINApplicationWorkflow:
             return
         if await self._withdrawn():
             return
-        formed = await self._step(IinActivities.form_iin, data, "form the IIN")
+        formed = await self._ask_register(IinActivities.form_iin, data, "form the IIN in the national register")
         # Findings here mean the person was found registered under the identity lock (a twin application
         # won the race): rejected like any other finding.
         self._status.iin = formed.iin
@@ -231,8 +249,30 @@ class IINApplicationWorkflow:
         self._status.certificate_sha256 = certificate.sha256
         self._update_status(Step.CERTIFICATE, certificate.issued_at)
 
+    async def _open_then_ask_register(self, data: ApplicationInput) -> DuplicateDecision | None:
+        """Open and check the application in one step, then ask the register; its decision if it may go on."""
+        checks: OpeningChecks = await self._step(
+            AssessmentActivities.open_and_check, data, "open the application and check it"
+        )
+        self._registered = True
+        verification, requirements = checks.verification, checks.requirements
+        if not self._update_status(Step.VERIFICATION, verification.decided_at, verification.findings):
+            return None
+        if requirements is None or not self._update_status(
+            Step.REQUIREMENTS, requirements.decided_at, requirements.findings
+        ):
+            return None
+        if await self._withdrawn():
+            return None
+        duplicates = await self._ask_register(
+            CheckActivities.check_duplicates, data, "look for an existing IIN in the national register"
+        )
+        if not self._duplicates_passed(duplicates) or await self._withdrawn():
+            return None
+        return duplicates
+
     async def _assess(self, data: ApplicationInput) -> DuplicateDecision | None:
-        """Open and check the application in one step; the duplicate check's decision if it may go on."""
+        """Open and check the application in one step, as workflows before NATIONAL_REGISTER do."""
         assessment: Assessment = await self._step(
             AssessmentActivities.assess_application, data, "open the application and check it"
         )
@@ -312,6 +352,17 @@ class IINApplicationWorkflow:
             retry_policy=STEP_RETRY,
             local_retry_threshold=LOCAL_RETRY_THRESHOLD,
             summary=summary,
+        )
+
+    async def _ask_register(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
+        """A call to the national register: an external system, so a regular activity on its own schedule.
+
+        Workflows started before NATIONAL_REGISTER ran these as local activities, like every other step.
+        """
+        if not self._register_is_external:
+            return await self._step(activity, arg, summary)
+        return await workflow.execute_activity_method(
+            activity, arg, start_to_close_timeout=REGISTER_TIMEOUT, retry_policy=REGISTER_RETRY, summary=summary
         )
 
     async def _human_step(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:

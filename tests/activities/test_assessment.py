@@ -7,6 +7,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities
 from clock import SYSTEM_CLOCK
+from register.embedded import EmbeddedRegister
 from schemas.contract import ApplicationInput
 from service.intake import resolve
 from tests.factories import make_applicant, make_application
@@ -35,7 +36,9 @@ async def test_a_clean_application_is_opened_verified_and_checked_with_one_decis
 ) -> None:
     data = await resolved(pool)
 
-    assessment = await ActivityEnvironment().run(AssessmentActivities(pool).assess_application, data)
+    assessment = await ActivityEnvironment().run(
+        AssessmentActivities(pool, EmbeddedRegister(pool)).assess_application, data
+    )
 
     assert assessment.verification.passed and assessment.requirements is not None and assessment.duplicates is not None
     steps = ["duplicates", "requirements", "submission", "verification"]
@@ -45,7 +48,9 @@ async def test_a_clean_application_is_opened_verified_and_checked_with_one_decis
 async def test_checks_after_a_rejecting_one_are_not_made(pool: asyncpg.Pool) -> None:
     data = await resolved(pool, applicant=make_applicant(citizenship="KZ"))
 
-    assessment = await ActivityEnvironment().run(AssessmentActivities(pool).assess_application, data)
+    assessment = await ActivityEnvironment().run(
+        AssessmentActivities(pool, EmbeddedRegister(pool)).assess_application, data
+    )
 
     assert assessment.requirements is not None and not assessment.requirements.passed
     assert assessment.duplicates is None
@@ -55,7 +60,7 @@ async def test_checks_after_a_rejecting_one_are_not_made(pool: asyncpg.Pool) -> 
 
 async def test_a_retry_returns_the_recorded_decisions_and_records_nothing_more(pool: asyncpg.Pool) -> None:
     data = await resolved(pool)
-    activities = AssessmentActivities(pool)
+    activities = AssessmentActivities(pool, EmbeddedRegister(pool))
 
     first = await ActivityEnvironment().run(activities.assess_application, data)
     retried = await ActivityEnvironment().run(activities.assess_application, data)
@@ -67,7 +72,7 @@ async def test_a_retry_returns_the_recorded_decisions_and_records_nothing_more(p
 
 async def test_concurrent_attempts_decide_once(pool: asyncpg.Pool) -> None:
     data = await resolved(pool)
-    activities = AssessmentActivities(pool)
+    activities = AssessmentActivities(pool, EmbeddedRegister(pool))
 
     results = await asyncio.gather(*(ActivityEnvironment().run(activities.assess_application, data) for _ in range(8)))
 

@@ -10,6 +10,7 @@ from activities.iin import IinActivities
 from activities.notices import NoticeActivities
 from clock import SYSTEM_CLOCK
 from db.applications import open_application
+from register.embedded import EmbeddedRegister
 from schemas.contract import ApplicationInput, CertificateRequest
 from schemas.decisions import Finding
 from schemas.enums import RejectionReason
@@ -27,7 +28,7 @@ async def opened(pool: asyncpg.Pool) -> ApplicationInput:
 
 async def test_a_retry_racing_the_first_attempt_gets_the_first_certificate(pool: asyncpg.Pool) -> None:
     data = await opened(pool)
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, data)
+    formed = await ActivityEnvironment().run(IinActivities(pool, EmbeddedRegister(pool)).form_iin, data)
     assert formed.iin is not None
     request = CertificateRequest(data=data, iin=formed.iin)
     activities = CertificateActivities(pool, "https://iin.example")

@@ -12,6 +12,7 @@ from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db import registry
 from db.applications import find_status
+from register.embedded import EmbeddedRegister
 from rules.matching import SIMILAR_NAME, Band, MatchBasis, probe_for
 from schemas.application import Applicant, Application
 from schemas.contract import ApplicationInput
@@ -27,7 +28,9 @@ async def resolved(pool: asyncpg.Pool, application: Application) -> ApplicationI
 async def registered(pool: asyncpg.Pool, **applicant: Any) -> Application:
     """An application whose applicant now has an IIN."""
     application = make_application(applicant=make_applicant(**applicant))
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, await resolved(pool, application))
+    formed = await ActivityEnvironment().run(
+        IinActivities(pool, EmbeddedRegister(pool)).form_iin, await resolved(pool, application)
+    )
     assert formed.iin is not None
     return application
 
@@ -133,8 +136,8 @@ async def test_birth_date_one_slip_away_is_probable(pool: asyncpg.Pool) -> None:
 @pytest.mark.parametrize(
     ("registered_as", "applying_as"),
     [
-        (("Иванов", "Игорь"), ("IWANOW", "IGOR")),  # German spelling, no schema's
-        (("Hasanova", "Leyla"), ("Hasanowa", "Leila")),
+        (("Иванов", "Игорь"), ("IVANOFF", "IGOR")),  # the old French -off, no system's
+        (("Hasanova", "Leyla"), ("Hassanova", "Leila")),  # (IWANOW, Hasanowa: German systems', certain)
         (("Kowalczyk", "Agnieszka"), ("Kowalczik", "Agnieszka")),  # a slipped letter
     ],
 )
@@ -153,6 +156,43 @@ async def test_twin_with_another_given_name_is_no_match(pool: asyncpg.Pool) -> N
     assert await matches(pool, again(first, given_names="Konstantin")) == []
 
 
+async def test_icao_2013_and_old_passport_spellings_of_one_name_are_a_certain_match(pool: asyncpg.Pool) -> None:
+    # Юрий in a Russian passport of 2000-2010 (MVD 782) and in its renewal (ICAO 9303).
+    first = await registered(pool, surname="SHCHERBAKOV", given_names="YURIY", citizenship="RU")
+
+    assert await matches(pool, again(first, given_names="IURII")) == CERTAIN_IDENTITY
+
+
+async def test_german_spelling_of_a_name_registered_in_cyrillic_is_a_certain_match(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="Цой", given_names="Юрий", citizenship="DE")
+
+    assert await matches(pool, again(first, surname="ZOJ", given_names="JURIJ")) == CERTAIN_IDENTITY
+
+
+async def test_kazakh_name_in_cyrillic_and_in_a_kazakh_passport_is_a_certain_match(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="Жақсыбеков", given_names="Жақсылық", citizenship="UZ")
+
+    assert await matches(pool, again(first, surname="ZHAKSYBEKOV", given_names="ZHAKSYLYK")) == CERTAIN_IDENTITY
+
+
+async def test_kazakh_passport_and_kazakh_latin_spellings_are_a_certain_match(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="ZHAKSYBEKOVA", given_names="ZHANAR", citizenship="UZ")
+
+    assert await matches(pool, again(first, surname="JAKSYBEKOVA", given_names="JANAR")) == CERTAIN_IDENTITY
+
+
+async def test_ukrainian_and_russian_forms_of_one_name_are_probable(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="SHEVCHENKO", given_names="ALEKSANDR", citizenship="UA")
+
+    assert await matches(pool, again(first, given_names="OLEKSANDR")) == [(Band.PROBABLE, MatchBasis.SIMILAR_NAME)]
+
+
+async def test_twin_with_another_given_name_is_still_no_match(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="TSOY", given_names="YURIY", citizenship="RU")
+
+    assert await matches(pool, again(first, surname="TSOI", given_names="YAROSLAV")) == []
+
+
 async def test_stranger_is_no_match(pool: asyncpg.Pool) -> None:
     await registered(pool)
 
@@ -169,7 +209,7 @@ async def test_probable_match_moves_the_application_to_awaiting_review(pool: asy
             data.application.application_id,
         )
 
-    decision = await ActivityEnvironment().run(CheckActivities(pool).check_duplicates, data)
+    decision = await ActivityEnvironment().run(CheckActivities(pool, EmbeddedRegister(pool)).check_duplicates, data)
 
     assert decision.findings == ()
     assert [f.code for f in decision.for_review] == ["probable_other_citizenship_or_sex"]
@@ -182,7 +222,7 @@ async def test_certain_match_rejects_without_review(pool: asyncpg.Pool) -> None:
     first = await registered(pool)
 
     decision = await ActivityEnvironment().run(
-        CheckActivities(pool).check_duplicates, await resolved(pool, again(first))
+        CheckActivities(pool, EmbeddedRegister(pool)).check_duplicates, await resolved(pool, again(first))
     )
 
     assert [f.reason for f in decision.findings] == [RejectionReason.ALREADY_REGISTERED]
@@ -193,7 +233,7 @@ async def test_forming_the_iin_is_not_refused_on_a_probable_match(pool: asyncpg.
     first = await registered(pool)
     cleared = await resolved(pool, again(first, citizenship="DE"))
 
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, cleared)
+    formed = await ActivityEnvironment().run(IinActivities(pool, EmbeddedRegister(pool)).form_iin, cleared)
 
     assert formed.iin is not None and formed.findings == ()
 
@@ -210,6 +250,18 @@ async def test_registering_a_person_stores_every_key_of_their_name(pool: asyncpg
 
     assert {r["name_key"] for r in rows if r["full_name"]} == probe.keys.full
     assert {"SHCHERBAKOVA YULIYA", "IULIIA SHCHERBAKOVA"} <= probe.keys.full
+
+
+async def test_registering_an_old_passport_spelling_stores_the_key_of_its_icao_spelling(pool: asyncpg.Pool) -> None:
+    first = await registered(pool, surname="IVANOVA", given_names="NATALYA", citizenship="RU")
+    async with pool.acquire() as conn:
+        keys = await conn.fetchval(
+            "SELECT array_agg(k.name_key) FROM people_name_keys k JOIN people p USING (iin)"
+            " WHERE p.application_id = $1",
+            first.application_id,
+        )
+
+    assert {"IVANOVA NATALYA", "IVANOVA NATALIA"} <= set(keys)  # Наталья by MVD 310, and by ICAO 9303
 
 
 async def test_every_registry_query_can_be_answered_from_an_index(pool: asyncpg.Pool) -> None:

@@ -8,6 +8,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
+from register.embedded import EmbeddedRegister
 from rules.iin import is_valid_iin
 from schemas.contract import ApplicationInput
 from schemas.enums import Sex
@@ -21,7 +22,7 @@ async def resolved(pool: asyncpg.Pool, **overrides: object) -> ApplicationInput:
 
 async def test_forming_twice_for_one_application_returns_the_same_iin(pool: asyncpg.Pool) -> None:
     data = await resolved(pool)
-    activities = IinActivities(pool)
+    activities = IinActivities(pool, EmbeddedRegister(pool))
     env = ActivityEnvironment()
 
     first = await env.run(activities.form_iin, data)
@@ -38,7 +39,7 @@ async def test_forming_twice_for_one_application_returns_the_same_iin(pool: asyn
 
 async def test_concurrent_retries_of_one_application_form_one_iin(pool: asyncpg.Pool) -> None:
     data = await resolved(pool)
-    activities = IinActivities(pool)
+    activities = IinActivities(pool, EmbeddedRegister(pool))
 
     results = await asyncio.gather(*(ActivityEnvironment().run(activities.form_iin, data) for _ in range(10)))
 
@@ -48,7 +49,7 @@ async def test_concurrent_retries_of_one_application_form_one_iin(pool: asyncpg.
 async def test_concurrent_allocations_for_one_birth_date_get_distinct_iins(pool: asyncpg.Pool) -> None:
     birth = date(1977, 3, 14)
     people = [await resolved(pool, applicant=make_applicant(birth_date=birth, sex=Sex.FEMALE)) for _ in range(20)]
-    activities = IinActivities(pool)
+    activities = IinActivities(pool, EmbeddedRegister(pool))
 
     results = await asyncio.gather(*(ActivityEnvironment().run(activities.form_iin, p) for p in people))
 
@@ -62,7 +63,7 @@ async def test_same_person_at_two_establishments_at_once_gets_one_iin(pool: asyn
     applicant = make_applicant()
     in_ankara = await resolved(pool, applicant=applicant)
     in_istanbul = await resolved(pool, applicant=applicant, establishment_id="cg-tr-istanbul")
-    activities = IinActivities(pool)
+    activities = IinActivities(pool, EmbeddedRegister(pool))
 
     results = await asyncio.gather(
         ActivityEnvironment().run(activities.form_iin, in_ankara),
@@ -86,7 +87,7 @@ async def test_serials_already_used_by_people_registered_elsewhere_are_skipped(p
             birth,
         )
 
-    formed = await ActivityEnvironment().run(IinActivities(pool).form_iin, data)
+    formed = await ActivityEnvironment().run(IinActivities(pool, EmbeddedRegister(pool)).form_iin, data)
 
     assert formed.iin is not None and formed.iin != "690720300006"
     assert formed.iin.startswith("6907203")

@@ -1,44 +1,28 @@
 """Verification against the MRZ and the invalid documents registry, and loading that registry."""
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 from temporalio.testing import ActivityEnvironment
-from typer.testing import CliRunner, Result
 
 from activities.checks import CheckActivities
 from clock import SYSTEM_CLOCK
-from commands.main import app
-from config.settings import get_settings
 from db import invalid_documents
+from register.embedded import EmbeddedRegister
 from schemas.application import Application
 from schemas.contract import ApplicationInput
 from service.intake import resolve
 from tests.factories import make_application, make_document, mrz_for
+from tests.toolkit.commands import run_iin
 
 HEADER = "issuing_state,number,reason,reported_on,source\n"
 
 
 async def verified_codes(pool: asyncpg.Pool, application: Application) -> list[tuple[str, str]]:
     data: ApplicationInput = await resolve(pool, application, now=SYSTEM_CLOCK.now())
-    decision = await ActivityEnvironment().run(CheckActivities(pool).verify_documents, data)
+    decision = await ActivityEnvironment().run(CheckActivities(pool, EmbeddedRegister(pool)).verify_documents, data)
     return [(f.code, f.field) for f in decision.findings]
-
-
-@pytest.fixture
-def on_test_database(pool: asyncpg.Pool, database_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DATABASE_URL", database_dsn)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-async def iin(*args: str) -> Result:
-    # In a thread: the command runs its own event loop.
-    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args)))
 
 
 async def test_document_reported_stolen_is_unreliable(pool: asyncpg.Pool, tmp_path: Path) -> None:
@@ -85,9 +69,9 @@ async def test_load_command_loads_the_file_and_a_second_load_corrects_rows(pool:
     number = make_document().number
     path = tmp_path / "invalid.csv"
     path.write_text(HEADER + f"TR,{number},lost,2025-01-02,first report\n")
-    first = await iin("invalid-documents", "load", str(path))
+    first = await run_iin("invalid-documents", "load", str(path))
     path.write_text(HEADER + f"TR,{number},invalidated,2025-02-03,corrected\n")
-    second = await iin("invalid-documents", "load", str(path))
+    second = await run_iin("invalid-documents", "load", str(path))
 
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "loaded: 1" in second.output
@@ -101,7 +85,7 @@ async def test_load_command_refuses_a_bad_file_with_exit_code_2(tmp_path: Path) 
     path = tmp_path / "bad.csv"
     path.write_text("state,number\nTR,U1\n")
 
-    result = await iin("invalid-documents", "load", str(path))
+    result = await run_iin("invalid-documents", "load", str(path))
 
     assert result.exit_code == 2
     assert "missing columns" in result.output

@@ -8,8 +8,8 @@ import httpx
 from api.models import ApplicationAccepted, ApplicationPage
 from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
-from tests.api.conftest import ANKARA, BEIJING, Keys, bearer, final_status, submit
 from tests.factories import make_applicant, make_application
+from tests.toolkit.api import ANKARA, BEIJING, Keys, bearer, final_status, submit
 
 
 async def test_submission_answers_202_with_the_id_state_and_deadline(http: httpx.AsyncClient, keys: Keys) -> None:

@@ -13,7 +13,7 @@ from api.codec import COOKIE
 from api.context import ApiContext
 from codec.aesgcm import ENCODING, AesGcmCodec
 from codec.keys import KeyRing, new_key_entry
-from tests.api.conftest import Keys, bearer
+from tests.toolkit.api import Keys, bearer
 
 UI = "http://127.0.0.1:8233"
 CODEC = AesGcmCodec(KeyRing.parse(new_key_entry("k1")))

@@ -20,8 +20,8 @@ from schemas.enums import ApplicationState, RejectionReason
 from schemas.notices import RejectionNoticeRequest
 from schemas.status import ApplicationStatus
 from service.intake import resolve
-from tests.api.conftest import Keys, bearer, final_status
 from tests.factories import make_application, make_document
+from tests.toolkit.api import Keys, bearer, final_status
 
 
 async def _issued(http: httpx.AsyncClient, keys: Keys) -> ApplicationStatus:

@@ -10,8 +10,8 @@ from api.app import create_app
 from api.context import ApiContext
 from clock import SYSTEM_CLOCK
 from db.api_keys import create_key, revoke_key
-from tests.api.conftest import Keys, bearer, submit
 from tests.factories import make_application
+from tests.toolkit.api import Keys, bearer, submit
 
 PROBLEMS = "https://iin.example/problems/"
 

@@ -16,9 +16,9 @@ from temporalio.client import Client
 from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys, bearer, submit
-from tests.helpers import eventually
-from tests.workflows.test_review import probable_duplicate
+from tests.toolkit.api import Keys, bearer, submit
+from tests.toolkit.review import probable_duplicate
+from tests.toolkit.waiting import eventually
 
 PROBLEMS = "https://iin.example/problems/"
 WITHDRAWAL = {"requested_by": "officer-17", "reason": "the applicant asked to withdraw"}

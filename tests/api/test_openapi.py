@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.conftest import Keys, final_status
 from tests.factories import make_application
+from tests.toolkit.api import Keys, final_status
 
 ST = str(Path(sys.executable).parent / "st")
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"

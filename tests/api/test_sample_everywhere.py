@@ -22,7 +22,7 @@ from commands.sample import sample_application
 from config.settings import REPO_ROOT, get_settings
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys
+from tests.toolkit.api import Keys
 from workers.worker import build_worker
 
 ESTABLISHMENTS = [

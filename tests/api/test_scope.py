@@ -4,8 +4,8 @@ import httpx
 
 from api.models import ApplicationPage
 from schemas.status import ApplicationStatus
-from tests.api.conftest import BEIJING, Keys, bearer, final_status, submit
 from tests.factories import make_application
+from tests.toolkit.api import BEIJING, Keys, bearer, final_status, submit
 
 
 async def test_another_establishments_application_answers_not_found(http: httpx.AsyncClient, keys: Keys) -> None:

@@ -16,8 +16,9 @@ from api.app import create_app
 from api.context import ApiContext
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys, bearer, final_status, idle_queue, submit
 from tests.factories import make_application
+from tests.toolkit.api import Keys, bearer, final_status, idle_queue, submit
+from tests.toolkit.waiting import SentUpdates
 from workers.worker import build_worker
 
 PROBLEMS = "https://iin.example/problems/"
@@ -34,13 +35,14 @@ async def _update_with_worker(
 ) -> tuple[UUID, httpx.Response]:
     """Submit to an idle queue, send the update, then start the worker that will handle both."""
     queue = idle_queue()
-    transport = httpx.ASGITransport(app=_held_api(client, pool, queue), raise_app_exceptions=False)
+    updates = SentUpdates()
+    transport = httpx.ASGITransport(app=_held_api(updates.client(client), pool, queue), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as http:
         application = make_application()
         assert (await submit(http, application, keys.ankara)).status_code == 202
         path = f"/v1/applications/{application.application_id}/{action}"
         sent = asyncio.create_task(http.post(path, json=body, headers=bearer(keys.ankara)))
-        await asyncio.sleep(0.3)  # the update reaches the server before any worker polls the queue
+        await updates.admitted(client)  # the server holds the update before any worker polls the queue
         async with build_worker(client, pool, queue):
             return application.application_id, await asyncio.wait_for(sent, timeout=30)
 

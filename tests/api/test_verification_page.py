@@ -7,9 +7,9 @@ installs it). Without it the test is skipped, saying why.
 import httpx
 from playwright.async_api import async_playwright
 
-from tests.api.conftest import Keys, final_status
 from tests.browser import ARGS, CHROMIUM, needs_chromium
 from tests.factories import make_application
+from tests.toolkit.api import Keys, final_status
 
 pytestmark = needs_chromium
 

@@ -28,8 +28,9 @@ from codec.converter import build_data_converter
 from codec.keys import KeyRing, new_key_entry
 from db.archive import find
 from schemas.contract import workflow_id
-from tests.archive.conftest import ended_application, iin
-from tests.helpers import eventually
+from tests.archive.support import ended_application
+from tests.toolkit.commands import run_iin
+from tests.toolkit.waiting import eventually
 from workers.worker import build_worker
 
 KEYS = new_key_entry("audit-test")
@@ -87,7 +88,7 @@ async def deleted(dev_env: WorkflowEnvironment, pool: asyncpg.Pool, database_dsn
     await sweep(sealed, pool)
     with pytest.MonkeyPatch.context() as monkeypatch:
         command_env(monkeypatch, dev_env, database_dsn)
-        before = await iin("audit", str(application_id))
+        before = await run_iin("audit", str(application_id))
     await deleted_from_temporal(sealed, application_id)
     yield Deleted(application_id, ended_after, before)
 
@@ -115,7 +116,7 @@ async def test_the_archive_keeps_payloads_sealed_by_the_codec(deleted: Deleted, 
 async def test_audit_prints_the_same_timeline_and_replays_once_temporal_has_deleted_the_history(
     deleted: Deleted,
 ) -> None:
-    result = await iin("audit", str(deleted.application_id))
+    result = await run_iin("audit", str(deleted.application_id))
 
     assert result.exit_code == 0, result.output
     assert "history from the archive" in result.stderr
@@ -125,7 +126,7 @@ async def test_audit_prints_the_same_timeline_and_replays_once_temporal_has_dele
 
 @pytest.mark.usefixtures("on_the_dev_server")
 async def test_audit_json_reads_the_archive_too(deleted: Deleted) -> None:
-    result = await iin("audit", str(deleted.application_id), "--json")
+    result = await run_iin("audit", str(deleted.application_id), "--json")
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -137,7 +138,7 @@ async def test_audit_json_reads_the_archive_too(deleted: Deleted) -> None:
 async def test_replay_of_an_archived_range_replays_histories_temporal_deleted(deleted: Deleted) -> None:
     since = deleted.ended_after.strftime("%Y-%m-%dT%H:%M:%S")
 
-    result = await iin("replay", "--archive", "--since", since)
+    result = await run_iin("replay", "--archive", "--since", since)
 
     assert result.exit_code == 0, result.output
     replayed = int(result.stdout.strip().splitlines()[-1].split()[0])
@@ -146,7 +147,7 @@ async def test_replay_of_an_archived_range_replays_histories_temporal_deleted(de
 
 @pytest.mark.usefixtures("on_the_dev_server")
 async def test_audit_of_an_application_neither_place_has_exits_2() -> None:
-    result = await iin("audit", str(uuid.uuid4()))
+    result = await run_iin("audit", str(uuid.uuid4()))
 
     assert result.exit_code == 2
     assert "neither Temporal nor the archive" in result.stderr

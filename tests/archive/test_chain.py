@@ -9,7 +9,8 @@ import pytest
 from db.archive import row_hash, verify
 from db.pool import Connection
 from schemas.contract import workflow_id
-from tests.archive.conftest import archive_copies, iin
+from tests.archive.support import archive_copies
+from tests.toolkit.commands import run_iin
 
 
 async def tamper(pool: asyncpg.Pool, sql: str, *args: object) -> None:
@@ -52,7 +53,7 @@ async def test_verify_names_a_row_altered_with_the_trigger_disabled(
     await tamper(chain_pool, "UPDATE history_archive SET history = history || ' '::bytea WHERE seq = $1", altered.seq)
     cli_env.setenv("DATABASE_URL", chain_dsn)
 
-    result = await iin("archive", "verify")
+    result = await run_iin("archive", "verify")
 
     assert result.exit_code == 1, result.output
     assert f"CHANGED seq {altered.seq} application {altered.application_id}" in result.output
@@ -89,7 +90,7 @@ async def test_verify_names_a_removed_row(
     await tamper(chain_pool, "DELETE FROM history_archive WHERE seq = $1", removed.seq)
     cli_env.setenv("DATABASE_URL", chain_dsn)
 
-    result = await iin("archive", "verify")
+    result = await run_iin("archive", "verify")
 
     assert result.exit_code == 1, result.output
     assert f"REMOVED seq {removed.seq} application {removed.application_id}" in result.output

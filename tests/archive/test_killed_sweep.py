@@ -1,7 +1,6 @@
 """A worker killed mid-sweep: nothing half-archived, and the next sweep archives each application once."""
 
 import asyncio
-import time
 import uuid
 from pathlib import Path
 
@@ -11,19 +10,20 @@ from temporalio.client import Client
 
 from activities.archive import sweep
 from db.archive import CHAIN_LOCK
-from tests.archive.conftest import archive_rows, ended_application
+from tests.archive.support import archive_rows, ended_application
 from tests.deploy.test_graceful_shutdown import worker_process
+from tests.toolkit.waiting import eventually
 from workflows.archive_sweep import ArchiveSweepWorkflow
 
 
-async def blocked_appends(pool: asyncpg.Pool, within: float = 30.0) -> None:
+async def blocked_appends(pool: asyncpg.Pool) -> None:
     """Wait until an append waits on the chain lock: the sweep is mid-way through an application."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no append waiting on the chain lock after {within} s")
+
+    async def waiting() -> int:
+        found: int = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return found
+
+    await eventually(waiting, bool, within=30)
 
 
 async def test_a_sweep_killed_midway_leaves_the_applications_to_the_next_which_archives_each_once(

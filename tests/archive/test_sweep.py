@@ -11,8 +11,8 @@ from activities.archive import history_bytes, sweep
 from commands.archive import SCHEDULE_ID, ensure_sweep_schedule
 from db.archive import find, verify
 from schemas.contract import workflow_id
-from tests.archive.conftest import archive_rows, ended_application
-from tests.helpers import eventually
+from tests.archive.support import archive_rows, ended_application
+from tests.toolkit.waiting import eventually
 
 
 async def test_a_sweep_archives_an_ended_application_with_its_history_as_stored(

@@ -18,8 +18,8 @@ from client import (
 from schemas.enums import ApplicationState
 from schemas.review import Withdrawal
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys
 from tests.factories import make_applicant, make_application
+from tests.toolkit.api import Keys
 
 
 async def _finished(iin: IinClient, application_id: object) -> ApplicationStatus:

@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from tests.commands.conftest import iin
+from tests.toolkit.commands import run_iin
 
 
 def row_of(output: str, day: str) -> str:
@@ -16,7 +16,7 @@ def row_of(output: str, day: str) -> str:
 
 @pytest.mark.usefixtures("on_test_database")
 async def test_show_lists_the_package_days_off_and_the_shipped_correction_with_its_source() -> None:
-    result = await iin("calendar", "show", "--year", "2026")
+    result = await run_iin("calendar", "show", "--year", "2026")
 
     assert result.exit_code == 0, result.output
     assert "holidays package" in row_of(result.output, "2026-03-09")  # Women's Day observed
@@ -27,7 +27,7 @@ async def test_show_lists_the_package_days_off_and_the_shipped_correction_with_i
 
 @pytest.mark.usefixtures("on_test_database")
 async def test_show_marks_a_transferred_working_saturday() -> None:
-    result = await iin("calendar", "show", "--year", "2024")
+    result = await run_iin("calendar", "show", "--year", "2024")
 
     assert result.exit_code == 0, result.output
     assert "working weekend day" in row_of(result.output, "2024-05-04")
@@ -51,7 +51,7 @@ async def constitution_day_2024_removed(pool: asyncpg.Pool) -> AsyncIterator[dat
 
 @pytest.mark.usefixtures("on_test_database")
 async def test_show_leaves_out_a_removed_day_off_and_names_the_removal(constitution_day_2024_removed: date) -> None:
-    result = await iin("calendar", "show", "--year", "2024")
+    result = await run_iin("calendar", "show", "--year", "2024")
 
     assert result.exit_code == 0, result.output
     assert row_of(result.output, "2024-08-30") == "not a day off: 2024-08-30 test removal (test act No. 1)"
@@ -59,6 +59,6 @@ async def test_show_leaves_out_a_removed_day_off_and_names_the_removal(constitut
 
 @pytest.mark.usefixtures("on_test_database")
 async def test_show_refuses_a_year_before_kazakhstan_had_its_calendar() -> None:
-    result = await iin("calendar", "show", "--year", "1990")
+    result = await run_iin("calendar", "show", "--year", "1990")
 
     assert result.exit_code == 2

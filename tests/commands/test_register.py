@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.commands.conftest import iin
 from tests.db.register_rows import cyrillic_holder, holder, write_extract
+from tests.toolkit.commands import run_iin as iin
 
 
 @pytest.mark.usefixtures("on_test_database")

@@ -20,6 +20,7 @@ from rules.iin import usable_serials
 from rules.matching import Band, MatchBasis, registry_keys
 from rules.names import fold
 from schemas.enums import Sex
+from schemas.national_register import Registrant
 from tests.db.register_rows import cyrillic_holder, holder, new_iin, write_extract
 from tests.factories import make_applicant, make_application, make_document
 
@@ -253,7 +254,7 @@ async def test_an_iin_the_service_formed_for_another_person_refuses_the_file(
     application = make_application()
     iin = new_iin(application.applicant.birth_date, application.applicant.sex)
     async with pool.acquire() as conn:
-        await register_person(conn, iin, application)
+        await register_person(conn, iin, Registrant.of(application))
     good = holder()
 
     refused = await refusal(pool, write_extract(tmp_path / "taken.csv", good, holder(iin=iin)))

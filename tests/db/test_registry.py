@@ -3,6 +3,7 @@
 import asyncpg
 
 from db.registry import register_person
+from schemas.national_register import Registrant
 from tests.db.register_rows import new_iin
 from tests.factories import make_applicant, make_application
 
@@ -12,7 +13,7 @@ async def test_a_person_the_service_registers_keeps_their_patronymic(pool: async
     iin = new_iin(application.applicant.birth_date, application.applicant.sex)
 
     async with pool.acquire() as conn:
-        await register_person(conn, iin, application)
+        await register_person(conn, iin, Registrant.of(application))
         patronymic = await conn.fetchval("SELECT patronymic FROM people WHERE iin = $1", iin)
 
     assert patronymic == "Petrovich"

@@ -24,6 +24,8 @@ from tests.factories import make_application
 UNTIL_SOMEONE_WAITS_ON_ME = """
     DO $$ BEGIN
         WHILE NOT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))) LOOP
+            -- pg_stat_activity is read once per transaction unless the snapshot is dropped: look again.
+            PERFORM pg_stat_clear_snapshot();
             PERFORM pg_sleep(0.01);
         END LOOP;
     END $$"""

@@ -14,9 +14,10 @@ from temporalio.client import Client
 from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
 from service.intake import submit
-from tests.factories import make_applicant, make_application
-from tests.worker_process import WorkerProcess
-from tests.worker_process import worker_process as shared_worker_process
+from tests.factories import make_application
+from tests.toolkit.waiting import eventually
+from tests.toolkit.worker_process import WorkerProcess
+from tests.toolkit.worker_process import worker_process as shared_worker_process
 from workers.process import SHUTDOWN_MARGIN_SECONDS
 
 GRACE_SECONDS = 3.0
@@ -37,33 +38,38 @@ def worker_process(client: Client, database_dsn: str, task_queue: str, workdir: 
         yield worker
 
 
-async def _waiting_on_lock(pool: asyncpg.Pool, count: int, within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        waiting = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        if waiting >= count:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"fewer than {count} steps waiting on the identity lock after {within} s")
+async def _waiting_on_lock(pool: asyncpg.Pool, count: int) -> None:
+    """Wait until `count` steps wait on the identity lock."""
+
+    async def waiting() -> int:
+        found: int = await pool.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return found
+
+    await eventually(waiting, lambda n: n >= count, within=30)
+
+
+def step_lock(application_id: uuid.UUID, step: str = "submission") -> str:
+    """The key db/decisions.py locks a step under: held by a test, the opening local activity waits on it."""
+    return f"{application_id}/{step}"
 
 
 async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applications(
     client: Client, pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
 ) -> None:
     queue = f"iin-test-{uuid.uuid4()}"
-    # One citizenship and birth date for all: form_iin serializes them on one advisory lock.
-    first = make_applicant()
-    applicants = [make_applicant(citizenship=first.citizenship, birth_date=first.birth_date) for _ in range(IN_FLIGHT)]
-    key = f"person/{first.citizenship}/{first.birth_date.isoformat()}"
+    applications = [make_application() for _ in range(IN_FLIGHT)]
 
     holder = await pool.acquire()
     try:
-        await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
+        for application in applications:
+            await holder.execute(
+                "SELECT pg_advisory_lock(hashtextextended($1, 0))", step_lock(application.application_id)
+            )
         with worker_process(client, database_dsn, queue, tmp_path) as stopping:
             await stopping.ready()
             handles = [
-                (await submit(client, pool, make_application(applicant=a), queue, now=SYSTEM_CLOCK.now())).handle
-                for a in applicants
+                (await submit(client, pool, application, queue, now=SYSTEM_CLOCK.now())).handle
+                for application in applications
             ]
             await _waiting_on_lock(pool, IN_FLIGHT)
 
@@ -73,6 +79,7 @@ async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applicat
             stopped_in = time.monotonic() - started
         assert code == 0, stopping.log.read_text()
         assert stopped_in < GRACE_SECONDS + SHUTDOWN_MARGIN_SECONDS + 2, f"stopped in {stopped_in:.1f} s"
+        # A local activity waiting on a lock would hold the shutdown: its transaction is dropped instead.
         assert "handed back to Temporal" in stopping.log.read_text()
     finally:
         await holder.execute("SELECT pg_advisory_unlock_all()")
@@ -93,29 +100,32 @@ async def test_sigterm_stops_the_worker_and_another_worker_finishes_its_applicat
     assert len({r["iin"] for r in rows}) == IN_FLIGHT
 
 
-async def test_sigterm_lets_in_flight_applications_finish_within_the_grace_period(
+async def test_sigterm_lets_an_in_flight_step_finish_within_the_grace_period(
     client: Client, pool: asyncpg.Pool, database_dsn: str, tmp_path: Path
 ) -> None:
     queue = f"iin-test-{uuid.uuid4()}"
-    applicant = make_applicant()
-    key = f"person/{applicant.citizenship}/{applicant.birth_date.isoformat()}"
+    application = make_application()
 
     async with pool.acquire() as holder:
-        await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 1))", key)
+        await holder.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", step_lock(application.application_id))
         with worker_process(client, database_dsn, queue, tmp_path) as worker:
             await worker.ready()
-            handle = (
-                await submit(client, pool, make_application(applicant=applicant), queue, now=SYSTEM_CLOCK.now())
-            ).handle
+            handle = (await submit(client, pool, application, queue, now=SYSTEM_CLOCK.now())).handle
             await _waiting_on_lock(pool, 1)
             worker.process.send_signal(signal.SIGTERM)
-            await asyncio.sleep(GRACE_SECONDS / 3)
+            await worker.stopping()  # released within the grace period, not before it began
             await holder.execute("SELECT pg_advisory_unlock_all()")
             code = await asyncio.to_thread(worker.process.wait, GRACE_SECONDS + 10)
 
         assert code == 0, worker.log.read_text()
         assert "handed back" not in worker.log.read_text()
-        assert (await asyncio.wait_for(handle.result(), timeout=5)).state is ApplicationState.CERTIFICATE_ISSUED
+    decided = await pool.fetchval(
+        "SELECT count(*) FROM decisions WHERE application_id = $1", application.application_id
+    )
+    assert decided == 3  # opened, verified, requirements checked: the step finished before the worker left
+    with worker_process(client, database_dsn, queue, tmp_path) as taking_over:
+        await taking_over.ready()
+        assert (await asyncio.wait_for(handle.result(), timeout=60)).state is ApplicationState.CERTIFICATE_ISSUED
 
 
 async def test_sigterm_stops_an_idle_worker_at_once(client: Client, database_dsn: str, tmp_path: Path) -> None:

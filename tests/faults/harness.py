@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -23,17 +22,13 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
-from db.migrate import migrate
-from db.pool import create_pool
-from db.reference import load_reference_data, open_local_window
 from schemas.application import Application
 from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
 from service.intake import submit
-from tests.conftest import with_database
-from tests.worker_process import WorkerProcess
-from tests.worker_process import worker_process as shared_worker_process
+from tests.toolkit.waiting import eventually
+from tests.toolkit.worker_process import WorkerProcess
+from tests.toolkit.worker_process import worker_process as shared_worker_process
 from workers.embedded import free_port, start_temporal, stop_process, wait_for_port
 
 TERMINAL = [state.value for state in ApplicationState if state.is_terminal]
@@ -136,25 +131,6 @@ class Postgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-async def prepare_database(server_dsn: str) -> str:
-    """A fresh database on `server_dsn`, migrated, with the reference data and the service window of today."""
-    name = f"iin_faults_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    dsn = with_database(server_dsn, name)
-    pool = await create_pool(dsn, min_size=1, max_size=2)
-    try:
-        await migrate(pool)
-        await load_reference_data(pool, REPO_ROOT / "data")
-        await open_local_window(pool)
-    finally:
-        await pool.close()
-    return dsn
-
-
 async def submit_all(client: Client, pool: asyncpg.Pool, applications: Sequence[Application], queue: str) -> list[UUID]:
     """Resolve and start every application at once (through intake, as the API does); their ids."""
     await asyncio.gather(
@@ -175,13 +151,8 @@ async def terminal_count(pool: asyncpg.Pool, ids: Sequence[UUID]) -> int:
 
 async def when_some_terminal(pool: asyncpg.Pool, ids: Sequence[UUID], at_least: int, within: float = 60.0) -> int:
     """Wait until at least `at_least` applications have ended: the moment to inject a fault mid-run."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        done = await terminal_count(pool, ids)
-        if done >= at_least:
-            return done
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"fewer than {at_least} applications ended in {within} s")
+    # Polled often: the fault is meant to land while most applications are still in flight.
+    return await eventually(lambda: terminal_count(pool, ids), lambda done: done >= at_least, within=within, every=0.02)
 
 
 async def wait_until_closed(client: Client, ids: Sequence[UUID], within: float) -> None:

@@ -25,7 +25,7 @@ from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document
 from tests.faults.harness import wait_until_closed
 from tests.faults.invariants import check_invariants
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 PAIRS = 100

@@ -28,8 +28,8 @@ from schemas.enums import ApplicationState, ReviewVerdict
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
 from tests.faults.harness import DevServer, dev_server, submit_all, worker_process
-from tests.helpers import eventually
-from tests.workflows.test_review import probable_duplicate
+from tests.toolkit.review import probable_duplicate
+from tests.toolkit.waiting import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 ROUNDS = 5

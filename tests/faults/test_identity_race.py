@@ -9,7 +9,7 @@ from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState, RejectionReason
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 
 
 async def test_the_application_refused_at_the_identity_lock_ends_rejected(

@@ -15,7 +15,6 @@ from db.pool import create_pool
 from tests.factories import make_application
 from tests.faults.harness import (
     Postgres,
-    prepare_database,
     submit_all,
     terminal_count,
     wait_until_closed,
@@ -23,6 +22,7 @@ from tests.faults.harness import (
     worker_process,
 )
 from tests.faults.invariants import check_invariants
+from tests.toolkit.databases import fresh_database
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 APPLICATIONS = 200
@@ -41,8 +41,10 @@ def postgres() -> Iterator[Postgres]:
 
 
 @pytest_asyncio.fixture
-async def outage_dsn(postgres: Postgres) -> str:
-    return await prepare_database(postgres.dsn)
+async def outage_dsn(postgres: Postgres) -> AsyncIterator[str]:
+    """A database ready for a worker, on the server this test stops."""
+    async with fresh_database(postgres.dsn, "faults") as database:
+        yield database.dsn
 
 
 @pytest_asyncio.fixture

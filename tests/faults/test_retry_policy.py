@@ -1,10 +1,10 @@
 """How steps meet errors: what the database cannot do now is retried with backoff; what no retry can fix is not."""
 
 import ast
-import asyncio
 from datetime import date
 
 import asyncpg
+import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from clock import SYSTEM_CLOCK
@@ -15,7 +15,7 @@ from schemas.enums import ApplicationState, Sex
 from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 from workflows.application import STEP_RETRY
 
 # Raised by activities as non-retryable, each for a condition no retry can change: none so far. Even
@@ -59,8 +59,14 @@ def test_no_step_swallows_a_database_outage() -> None:
                     assert "Exception" not in names, f"{path}:{node.lineno} catches every exception"
 
 
+def failed_attempts(caplog: pytest.LogCaptureFixture, activity_type: str, workflow_id: str) -> int:
+    """How many attempts of the workflow's activity failed, as the SDK's activity logger reported them."""
+    reported = (getattr(record, "temporal_activity", {}) for record in caplog.records)
+    return sum(1 for a in reported if (a.get("activity_type"), a.get("workflow_id")) == (activity_type, workflow_id))
+
+
 async def test_exhausted_serials_hold_the_application_open_until_the_register_frees_them(
-    client: Client, pool: asyncpg.Pool, task_queue: str
+    client: Client, pool: asyncpg.Pool, task_queue: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     application = make_application(applicant=make_applicant(birth_date=FULL_DAY, sex=Sex.FEMALE))
     prefix = f"{FULL_DAY:%y%m%d}{century_sex_digit(FULL_DAY, Sex.FEMALE)}"
@@ -75,7 +81,11 @@ async def test_exhausted_serials_hold_the_application_open_until_the_register_fr
             lambda: submitted.handle.query(STATUS_QUERY, result_type=ApplicationStatus),
             lambda s: s.state is ApplicationState.DOCUMENTS_VERIFIED,
         )
-        await asyncio.sleep(1.0)  # a few attempts of form_iin meet the exhausted prefix
+
+        async def form_iin_failures() -> int:
+            return failed_attempts(caplog, "form_iin", submitted.handle.id)
+
+        await eventually(form_iin_failures, lambda n: n >= 3)  # a few attempts met the exhausted prefix
         running = (await submitted.handle.describe()).status is WorkflowExecutionStatus.RUNNING
         people = await pool.fetchval(
             "SELECT count(*) FROM people WHERE application_id = $1", application.application_id

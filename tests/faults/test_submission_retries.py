@@ -23,8 +23,8 @@ from db.api_keys import create_key
 from schemas.contract import workflow_id
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
-from tests.api.conftest import submit
 from tests.factories import make_application
+from tests.toolkit.api import submit
 from workers.embedded import free_port
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(120)]

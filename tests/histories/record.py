@@ -5,8 +5,6 @@ old ones): it adds files named by the time of recording beside the old histories
 """
 
 import asyncio
-import shutil
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -15,14 +13,10 @@ from typing import Any
 
 import asyncpg
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
-from db.migrate import migrate
 from db.pool import create_pool
-from db.reference import load_reference_data, open_local_window
 from history.replay import history_file
 from schemas.application import Applicant, Application
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
@@ -31,10 +25,10 @@ from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
-from tests.helpers import eventually
-from workers.embedded import start_postgres, venv_binary
+from tests.toolkit.databases import fresh_database, postgres_server
+from tests.toolkit.environments import start_dev_server, start_time_skipping
+from tests.toolkit.waiting import eventually
 from workers.worker import build_worker
-from workflows.search_attributes import ALL_KEYS
 
 HERE = Path(__file__).parent
 Handle = WorkflowHandle[Any, ApplicationStatus]
@@ -129,35 +123,23 @@ async def _save(out: Path, name: str, handle: Handle) -> Path:
 
 async def record(out: Path) -> list[Path]:
     """Run every scenario on a fresh dev server (and the breach on the time-skipping server)."""
-    root = Path(tempfile.mkdtemp(prefix="iin-record-"))
-    postgres = start_postgres(root)
-    dev = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=venv_binary("temporal"),
-        search_attributes=ALL_KEYS,
-    )
-    skipping = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=venv_binary("temporal-test-server")
-    )
     written = []
-    try:
-        pool = await create_pool(postgres.get_uri(), max_size=10)
-        await migrate(pool)
-        await load_reference_data(pool, REPO_ROOT / "data")
-        await open_local_window(pool)
-        queue = f"record-{uuid.uuid4()}"
-        async with build_worker(dev.client, pool, queue):
-            for name, scenario in SCENARIOS.items():
-                written.append(await _save(out, name, await scenario(dev.client, pool, queue)))
-        async with build_worker(skipping.client, pool, queue):
-            handle = await _breached_in_review(skipping.client, pool, queue, skipping)
-            written.append(await _save(out, "breached_in_review", handle))
-        await pool.close()
-    finally:
-        await dev.shutdown()
-        await skipping.shutdown()
-        postgres.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
+    async with postgres_server("iin-record-") as server, fresh_database(server, "record") as database:
+        dev = await start_dev_server()
+        skipping = await start_time_skipping()
+        pool = await create_pool(database.dsn, max_size=10)
+        try:
+            queue = f"record-{uuid.uuid4()}"
+            async with build_worker(dev.client, pool, queue):
+                for name, scenario in SCENARIOS.items():
+                    written.append(await _save(out, name, await scenario(dev.client, pool, queue)))
+            async with build_worker(skipping.client, pool, queue):
+                handle = await _breached_in_review(skipping.client, pool, queue, skipping)
+                written.append(await _save(out, "breached_in_review", handle))
+        finally:
+            await pool.close()
+            await dev.shutdown()
+            await skipping.shutdown()
     return written
 
 

@@ -19,7 +19,11 @@ async def test_timeline_of_an_issued_application_reads_from_submission_to_certif
 
     events = [e.event for e in entries]
     assert events[0] == "submitted" and events[-1] == "ended certificate_issued"
-    assert "step form_iin" in events
+    formed = entries[events.index("step form_iin")]
+    assert formed.detail == {
+        "result": {"iin": status.iin, "findings": [], "decided_at": formed.detail["result"]["decided_at"]},
+        "attempt": 1,
+    }
     assert entries[0].detail["establishment"] == "emb-tr-ankara"
     assert entries[0].detail["due_date"] == submitted.input.deadline.due_date.isoformat()
     assert entries[-1].detail["iin"] == status.iin

@@ -7,9 +7,9 @@ import pytest
 
 from schemas.application import Application
 from schemas.status import ApplicationStatus
-from tests.api.conftest import Keys, bearer, final_status, submit
 from tests.factories import make_applicant, make_application, make_document
-from tests.helpers import eventually
+from tests.toolkit.api import Keys, bearer, final_status, submit
+from tests.toolkit.waiting import eventually
 
 
 def _personal_data(*applications: Application) -> set[str]:

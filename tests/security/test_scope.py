@@ -4,8 +4,8 @@ import uuid
 
 import httpx
 
-from tests.api.conftest import BEIJING, Keys, bearer, final_status, submit
 from tests.factories import make_application
+from tests.toolkit.api import BEIJING, Keys, bearer, final_status, submit
 
 
 def _without_instance(problem: dict[str, object], application_id: object) -> dict[str, object]:

@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 from clock import SYSTEM_CLOCK
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 from workers.embedded import free_port
 from workers.metrics import REVIEW_QUEUE, report_review_queue, runtime_with_metrics
 from workers.worker import build_worker

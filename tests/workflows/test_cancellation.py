@@ -19,10 +19,9 @@ from db.pool import create_pool
 from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
 from service.intake import submit
-from tests.conftest import with_database
 from tests.factories import make_application
-from tests.workflows.test_deadline import restore_database, unavailable_database  # noqa: F401
-from tests.workflows.test_review import awaiting_review
+from tests.toolkit.databases import FreshDatabase
+from tests.toolkit.review import awaiting_review
 from workers.worker import build_worker
 from workflows.application import CANCELLED_BY_OPERATOR
 
@@ -46,10 +45,9 @@ async def test_a_cancel_while_in_review_ends_the_application_withdrawn_by_the_op
 async def test_a_cancel_while_a_breach_waits_for_the_database_ends_once_the_database_is_back(
     time_env: WorkflowEnvironment,
     pool: asyncpg.Pool,
-    server_dsn: str,
-    unavailable_database: str,  # noqa: F811
+    unavailable_database: FreshDatabase,
 ) -> None:
-    worker_pool = await create_pool(with_database(server_dsn, unavailable_database), min_size=0, max_size=4)
+    worker_pool = await create_pool(unavailable_database.dsn, min_size=0, max_size=4)
     queue = f"iin-test-{uuid.uuid4()}"
     async with build_worker(time_env.client, worker_pool, queue):
         submitted = await submit(
@@ -57,7 +55,7 @@ async def test_a_cancel_while_a_breach_waits_for_the_database_ends_once_the_data
         )
         await time_env.sleep(submitted.input.deadline.due_at - await time_env.get_current_time() + timedelta(hours=1))
         await submitted.handle.cancel()
-        await restore_database(server_dsn, unavailable_database)
+        await unavailable_database.create()
         final = await submitted.handle.result()
     await worker_pool.close()
 

@@ -8,51 +8,24 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage
-from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.testing import WorkflowEnvironment
 
-from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from db.pool import create_pool
-from schemas.application import Applicant, Application
-from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
+from schemas.contract import REVIEW_UPDATE, WITHDRAW_UPDATE
 from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
-from service.intake import resolve, submit
-from tests.conftest import with_database
+from service.intake import submit
 from tests.factories import make_application
-from tests.helpers import eventually
-from tests.workflows.test_deadline import restore_database
+from tests.toolkit.databases import FreshDatabase
+from tests.toolkit.review import Handle, awaiting_review, status_of
+from tests.toolkit.waiting import eventually
 from workers.worker import build_worker
 from workflows.application import review_refusal, withdrawal_refusal
 from workflows.search_attributes import STATE
-
-Handle = WorkflowHandle[Any, ApplicationStatus]
-
-
-async def probable_duplicate(pool: asyncpg.Pool) -> Application:
-    """An application of a registered person's name and birth date under another citizenship."""
-    first = make_application()
-    formed = await ActivityEnvironment().run(
-        IinActivities(pool).form_iin, await resolve(pool, first, now=SYSTEM_CLOCK.now())
-    )
-    assert formed.iin is not None
-    return make_application(applicant=Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"})))
-
-
-async def status_of(handle: Handle) -> ApplicationStatus:
-    result: ApplicationStatus = await handle.query(STATUS_QUERY, result_type=ApplicationStatus)
-    return result
-
-
-async def awaiting_review(client: Client, pool: asyncpg.Pool, queue: str, *, indexed: bool = True) -> Handle:
-    submitted = await submit(
-        client, pool, await probable_duplicate(pool), queue, indexed=indexed, now=SYSTEM_CLOCK.now()
-    )
-    await eventually(lambda: status_of(submitted.handle), lambda s: s.state is ApplicationState.AWAITING_REVIEW)
-    return submitted.handle
 
 
 async def verdict(handle: Handle, verdict: ReviewVerdict, note: str | None = None) -> ApplicationStatus:
@@ -139,26 +112,19 @@ async def test_withdrawal_while_awaiting_review_ends_the_application_with_its_re
 
 
 @pytest_asyncio.fixture
-async def stalled_queue(client: Client, server_dsn: str) -> AsyncIterator[tuple[str, str]]:
-    """A worker whose database does not exist yet: every step retries until `restore_database`."""
-    name = f"iin_stalled_{uuid.uuid4().hex[:12]}"
-    worker_pool = await create_pool(with_database(server_dsn, name), min_size=0, max_size=4)
+async def stalled_queue(client: Client, unavailable_database: FreshDatabase) -> AsyncIterator[str]:
+    """A worker whose database does not exist yet: every step retries until the database is created."""
+    worker_pool = await create_pool(unavailable_database.dsn, min_size=0, max_size=4)
     queue = f"iin-test-{uuid.uuid4()}"
     async with build_worker(client, worker_pool, queue):
-        yield queue, name
+        yield queue
     await worker_pool.close()
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 async def test_verdict_is_refused_unless_awaiting_review_and_a_withdrawal_waits_for_the_step_in_flight(
-    client: Client, pool: asyncpg.Pool, server_dsn: str, stalled_queue: tuple[str, str]
+    client: Client, pool: asyncpg.Pool, unavailable_database: FreshDatabase, stalled_queue: str
 ) -> None:
-    queue, database = stalled_queue
-    handle = (await submit(client, pool, make_application(), queue, now=SYSTEM_CLOCK.now())).handle
+    handle = (await submit(client, pool, make_application(), stalled_queue, now=SYSTEM_CLOCK.now())).handle
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await verdict(handle, ReviewVerdict.SAME_PERSON)
@@ -168,7 +134,7 @@ async def test_verdict_is_refused_unless_awaiting_review_and_a_withdrawal_waits_
         result_type=ApplicationStatus,
         wait_for_stage=WorkflowUpdateStage.ACCEPTED,
     )
-    await restore_database(server_dsn, database)  # the opening checks, in flight until now, complete
+    await unavailable_database.create()  # the opening checks, in flight until now, complete
     answered = await withdrawing.result()
 
     assert "not awaiting review" in str(refused.value.cause)

@@ -9,7 +9,7 @@ from clock import SYSTEM_CLOCK
 from schemas.contract import workflow_id
 from service.intake import submit
 from tests.factories import make_applicant, make_application
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 
 
 async def listed(client: Client, query: str) -> list[WorkflowExecution]:

@@ -49,4 +49,9 @@ async def test_each_step_has_a_summary_in_the_history(client: Client, pool: asyn
         if e.HasField("user_metadata") and e.user_metadata.HasField("summary")
     ]
 
-    assert {"open the application and check it", "form the IIN", "issue the registration certificate"} <= set(summaries)
+    assert {
+        "open the application and check it",
+        "look for an existing IIN in the national register",
+        "form the IIN in the national register",
+        "issue the registration certificate",
+    } <= set(summaries)

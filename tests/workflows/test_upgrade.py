@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ from schemas.review import ReviewDecision
 from schemas.status import ApplicationStatus
 from service.intake import resolve, start
 from tests.factories import make_application
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 from workers.embedded import stop_process
 from workers.worker import build_worker
 from workflows.application import PATCHES
@@ -84,10 +85,13 @@ def released_worker(commit: str, tmp_path: Path, database_dsn: str, address: str
     }
     log = tmp_path / f"worker-{commit[:12]}.log"
     with log.open("wb") as out:
-        # `-m` from the release's tree: its packages come first on sys.path, ahead of today's install.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "commands.main", "worker"], cwd=source, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        # The release's own `iin` entry point, run from its tree: its packages come first on sys.path,
+        # ahead of today's install.
+        module, _, attribute = tomllib.loads((source / "pyproject.toml").read_text())["project"]["scripts"][
+            "iin"
+        ].partition(":")
+        command = [sys.executable, "-c", f"import {module}; {module}.{attribute}()", "worker"]
+        process = subprocess.Popen(command, cwd=source, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         yield
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.timetravel import iin_command
+from tests.toolkit.waiting import eventually
 from workers.embedded import free_port, stop_process
 
 
@@ -59,6 +60,15 @@ class WorkerProcess:
                 pass
             await asyncio.sleep(0.2)
         raise AssertionError(f"worker not ready in {within} s:\n{self.log.read_text()}")
+
+    async def stopping(self, within: float = 10.0) -> None:
+        """Wait until the worker reports a shutdown under way (/readyz: 503, stopping)."""
+
+        async def reported() -> bool:
+            async with httpx.AsyncClient(timeout=2) as http:
+                return bool((await http.get(f"{self.probes}/readyz")).json().get("stopping"))
+
+        await eventually(reported, bool, within=within)
 
 
 @contextmanager

@@ -2,12 +2,12 @@
 
 The app is built around them (no mocks) and called in-process through httpx's ASGI transport; tests
 that need a real socket (schemathesis, the browser) use `live_api`, a uvicorn server on a free port.
+Fixtures for tests/api, tests/client and tests/security; the helpers below for any test that calls the API.
 """
 
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TypeVar
 
 import asyncpg
 import httpx
@@ -23,9 +23,8 @@ from config.settings import get_settings
 from db.api_keys import create_key
 from schemas.application import Application
 from schemas.status import ApplicationStatus
-from tests.helpers import eventually
+from tests.toolkit.waiting import eventually
 
-T = TypeVar("T")
 ANKARA = "emb-tr-ankara"
 BEIJING = "emb-cn-beijing"
 
@@ -46,6 +45,7 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest_asyncio.fixture
 async def keys(pool: asyncpg.Pool) -> Keys:
+    """Three fresh keys: the Ankara and Beijing embassies' and an operator's."""
     async with pool.acquire() as conn:
         ankara = await create_key(conn, establishment_id=ANKARA, label="test")
         beijing = await create_key(conn, establishment_id=BEIJING, label="test")
@@ -61,6 +61,7 @@ async def api_context(client: Client, pool: asyncpg.Pool, task_queue: str) -> Ap
 
 @pytest_asyncio.fixture
 async def app(api_context: ApiContext) -> FastAPI:
+    """The app on `api_context`."""
     return create_app(api_context)
 
 
