@@ -7,7 +7,7 @@ db/register_import.py, with their name key; the match keys (rules/matching.py: r
 derived afterwards, only for the holders the register lacks.
 
 Deriving a name's keys costs a few hundred microseconds of pure Python (transliteration), so large
-files are handled in chunks by a pool of processes (`stage_rows` and `key_records` run there), and
+files are handled in chunks by a pool of processes (`stage_rows` and `name_key_copy` run there), and
 each distinct name's keys are derived once, for every line that bears it.
 """
 
@@ -50,8 +50,6 @@ _NAME_CACHE = 2**18
 # A staged holder: line, iin, surname, given_names, patronymic, name_key, sex, birth_date,
 # citizenship, document issuing state, document number (db/register_import_sql.py: HOLDER_COLUMNS).
 HolderRecord = tuple[int, str, str, str, str | None, str, str, date, str, str, str]
-# A match key of the name on a line: line, key, whether it is a full key.
-KeyRecord = tuple[int, str, bool]
 Row = tuple[int, list[str]]
 # A name to derive keys from, and the lines of the holders registered under it: lines, surname,
 # given names, patronymic.
@@ -180,7 +178,7 @@ def _row_errors(line: int, error: ValidationError) -> list[RowError]:
 def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
     """Validate `rows`: a record to stage for each good row, errors for the others.
 
-    Runs in the pool's processes (arguments and result cross as pickles), as does `key_records`.
+    Runs in the pool's processes (arguments and result cross as pickles), as does `name_key_copy`.
     """
     staged = StagedChunk(rows=len(rows))
     width = max(index.values()) + 1
@@ -212,12 +210,16 @@ def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
     return staged
 
 
-def key_records(names: Sequence[NameRow]) -> list[KeyRecord]:
-    """The match keys of each name, once for each of its lines."""
-    records: list[KeyRecord] = []
+def name_key_copy(names: Sequence[NameRow]) -> bytes:
+    """The match keys of each name, once for each of its lines, as COPY text rows (line, key, full).
+
+    Text rather than records: a third of the size to hold and to pass between processes, and the
+    importing process has nothing to encode. A key is uppercase ASCII letters and spaces
+    (`rules.names.fold`), so nothing in it needs escaping.
+    """
+    rows: list[str] = []
     for lines, surname, given_names, patronymic in names:
         keys = registry_keys(surname, given_names, patronymic)
-        for line in lines:
-            records.extend((line, key, True) for key in keys.full)
-            records.extend((line, key, False) for key in keys.partial)
-    return records
+        of_name = [f"{key}\tt\n" for key in keys.full] + [f"{key}\tf\n" for key in keys.partial]
+        rows.extend(f"{line}\t{key}" for line in lines for key in of_name)
+    return "".join(rows).encode("ascii")

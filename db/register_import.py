@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import asyncpg
 
 from db.pool import Connection
 from db.process_pool import ChunkPool
-from db.register_file import ExtractRefused, NameRow, RowError, key_records, open_extract, stage_rows, survey
+from db.register_file import ExtractRefused, NameRow, RowError, name_key_copy, open_extract, stage_rows, survey
 from db.register_import_sql import (
     ADD_DOCUMENTS,
     ADD_NAME_KEYS,
@@ -48,10 +48,11 @@ from db.register_import_sql import (
 )
 
 CHUNK_ROWS = 20_000
-# Names per chunk of key derivation: a second or two of a process's work, so the writing transaction
-# never waits long between two COPYs; and how many chunks may be derived ahead of their COPY.
+# Names per chunk of key derivation (a second or two of a process's work), and how many chunks may
+# be derived ahead of their COPY: enough for a million holders' names to be derived while the rows
+# are checked and the people and documents added, each chunk some 2 MB of COPY text.
 KEY_CHUNK = 5_000
-KEYS_AHEAD = 64
+KEYS_AHEAD = 128
 # Errors listed when a file is refused; the total is always given.
 MAX_ERRORS = 20
 # The import's transaction, against the session guards (db/pool.py) set for the service's steps.
@@ -59,15 +60,12 @@ _SETTINGS = (
     # At a million rows a statement runs for tens of seconds; lock_timeout stays, as a lock wait
     # here means a race with an allocation (RegisterChanged).
     "SET LOCAL statement_timeout = 0",
-    # Between two COPYs the transaction waits for the chunks its processes validate and derive,
+    # Between two COPYs the transaction waits for the chunks its processes validate,
     # normally a second or two; the session's 15 s would leave too little room on a loaded machine.
     "SET LOCAL idle_in_transaction_session_timeout = 60000",
     # Sorts millions of name keys into the index's order in memory rather than on disk.
     "SET LOCAL work_mem = '256MB'",
 )
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 
 class ImportProgress(Protocol):
@@ -138,10 +136,13 @@ async def _refuse_conflicts(conn: Connection, query: str) -> None:
         raise ExtractRefused(errors, conflicts[0]["total"])
 
 
-async def _paired(items: list[Item], results: AsyncIterator[Result]) -> AsyncIterator[tuple[Item, Result]]:
-    # The results keep the order of their chunks, so the n-th result is of the n-th chunk.
-    for item in items:
-        yield item, await anext(results)
+async def _counted(
+    blocks: AsyncIterator[bytes], chunks: list[list[NameRow]], progress: ImportProgress
+) -> AsyncIterator[bytes]:
+    # The blocks keep the order of their chunks, so the n-th block is of the n-th chunk.
+    for chunk in chunks:
+        yield await anext(blocks)
+        progress.advance(len(chunk))
 
 
 class _NothingNew(Exception):
@@ -162,27 +163,32 @@ class _File:
 async def _write(
     conn: Connection, file: _File, now: datetime, processes: ChunkPool, progress: ImportProgress
 ) -> ImportReport:
-    """Write the holders the register lacks, their documents and name keys, and any new document.
+    """Check the staged rows, then write the holders the register lacks, their documents and name
+    keys, and any new document; raises ExtractRefused on a conflict.
 
-    The new holders' name keys are derived by `processes` while PostgreSQL adds the people and
-    the documents, then staged and added in the index's order.
+    The new holders' name keys are derived by `processes` while PostgreSQL checks the rows and adds
+    the people and the documents, then staged and added in the index's order. Refused, the work
+    done ahead is dropped: the holders to add are known before the check, but nothing is written.
     """
     people_added = _count(await conn.execute(NEW_PEOPLE))
     names = _distinct_names(await conn.fetch(NEW_NAMES))
     chunks = [names[i : i + KEY_CHUNK] for i in range(0, len(names), KEY_CHUNK)]
-    async with processes.ahead(key_records, chunks, KEYS_AHEAD) as derived:
+    async with processes.ahead(name_key_copy, chunks, KEYS_AHEAD) as derived:
+        progress.begin("checking the rows against each other and the register, name keys derived meanwhile")
+        await _refuse_conflicts(conn, CONFLICTS)
         holders: int = await conn.fetchval(HOLDERS)
         import_id: int = await conn.fetchval(RECORD_IMPORT, file.path.name, file.sha256, file.rows, people_added, now)
-        progress.begin("adding people, their name keys derived meanwhile")
+        progress.begin("adding people")
         await conn.execute(ADD_PEOPLE, import_id)
         progress.begin("adding documents")
         documents_added = _count(await conn.execute(ADD_DOCUMENTS))
         progress.begin("staging name keys", len(names))  # distinct names
-        async for chunk, records in _paired(chunks, derived):
-            await conn.copy_records_to_table(
-                STAGE_KEYS, records=records, columns=("line", "name_key", "full_name"), schema_name="pg_temp"
-            )
-            progress.advance(len(chunk))
+        await conn.copy_to_table(
+            STAGE_KEYS,
+            source=_counted(derived, chunks, progress),
+            columns=("line", "name_key", "full_name"),
+            schema_name="pg_temp",
+        )
     if not people_added and not documents_added:
         raise _NothingNew(ImportReport(file.rows, holders, 0, 0, None))  # leaves no trace at all
     await conn.execute(ANALYZE_KEYS)
@@ -231,9 +237,7 @@ async def import_extract(
                 await conn.execute(CREATE_STAGING)
                 progress.begin("validating and staging rows", file.rows)
                 rows = await _stage_holders(conn, path, chunk_rows, processes, progress)
-                progress.begin("checking the rows against each other and the register")
                 await conn.execute(ANALYZE_HOLDERS)
-                await _refuse_conflicts(conn, CONFLICTS)
                 report = await _write(conn, _File(path, file.sha256, rows), now, processes, progress)
                 progress.begin("committing")
     except _NothingNew as nothing:

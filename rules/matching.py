@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from itertools import permutations
 
 from rules.names import name_key, name_keys, spelling_variants
@@ -152,6 +153,7 @@ def names_alike(one: str, other: str) -> bool:
     return any(all(_words_alike(a, b) for a, b in zip(words, paired, strict=True)) for paired in pairings)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_patronymic(word: str) -> bool:
     return any(_PATRONYMIC.search(spelling) for spelling in spelling_variants(word))
 

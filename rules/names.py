@@ -73,12 +73,24 @@ def name_key(surname: str, given_names: str) -> str:
     A swapped surname and given name ('IVAN' / 'IVANOV' and 'Иванов' / 'Иван') give the same key.
     The patronymic is not part of the key. A blank name gives the empty string.
     """
-    return _sorted_words(fold(surname), fold(given_names))
+    # Word by word, each word's folding cached: the schemas translate word by word anyway.
+    return _sorted_words(*(part for word in f"{surname} {given_names}".split() for part in _folded_words(word)))
 
 
 def _romanizations(text: str) -> tuple[str, ...]:
     # One folded spelling per entry of _ROMANIZATIONS, in its order, duplicates kept.
     return tuple(_folded(text, romanize) for romanize in _ROMANIZATIONS)
+
+
+# Words repeat far more than names (a register of a million people has a few tens of thousands of
+# distinct words), so everything derived from one word is cached; a name's keys are products of
+# its words' entries. Sized for a large register's vocabulary, a few hundred bytes a word.
+_WORDS = 1 << 18
+
+
+@lru_cache(maxsize=_WORDS)
+def _word_romanizations(word: str) -> tuple[str, ...]:
+    return _romanizations(word)
 
 
 def spelling_variants(text: str) -> frozenset[str]:
@@ -106,27 +118,41 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= letter <= "\u04ff" for letter in word)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=_WORDS)
 def _folded_words(word: str) -> tuple[str, ...]:
-    # A word of a name folded (a hyphenated one gives several); cached, as each name is keyed for its
-    # full, patronymic and partial keys.
+    # A word of a name folded (a hyphenated one gives several).
     return tuple(fold(word).split())
+
+
+@lru_cache(maxsize=_WORDS)
+def _word_read_back(word: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    # Per system, for each folded part of the word, the ICAO spellings it reads back to through that
+    # system, or the part itself where it reads back to nothing; a Cyrillic word stays as it is.
+    parts = _folded_words(word)
+    if _is_cyrillic(word):
+        return tuple(tuple((part,) for part in parts) for _ in SYSTEMS)
+    read = [readings(part) for part in parts]
+    return tuple(
+        tuple(tuple(sorted(back[system])) or (part,) for part, back in zip(parts, read, strict=True))
+        for system in range(len(SYSTEMS))
+    )
 
 
 def _read_back_keys(words: list[str]) -> Iterator[str]:
     # Per system, every Latin word read back through it into the Cyrillic it may have been written
     # from (rules/romanizations.py), as ICAO spells that: a document uses one system throughout.
     # Words the system cannot have written, and Cyrillic ones, stay as they are.
-    as_typed = [_folded_words(word) for word in words]
-    for system in range(len(SYSTEMS)):
-        options = []
-        for word, folded in zip(words, as_typed, strict=True):
-            for part in folded:
-                back = () if _is_cyrillic(word) else readings(part)[system]
-                options.append(sorted(back) or [part])
-        yield from (_sorted_words(*combination) for combination in product(*options))
+    # Most systems read a given name back alike; a system whose options equal an earlier one's would
+    # only repeat its keys, so it is passed over.
+    seen: set[tuple[tuple[tuple[str, ...], ...], ...]] = set()
+    for by_word in zip(*(_word_read_back(word) for word in words), strict=True):
+        if by_word not in seen:
+            seen.add(by_word)
+            options = [part for word in by_word for part in word]
+            yield from (_sorted_words(*combination) for combination in product(*options))
 
 
+@lru_cache(maxsize=_WORDS)
 def name_keys(surname: str, given_names: str) -> frozenset[str]:
     """Return the keys of every spelling of a name, for matching across documents and schemas.
 
@@ -140,7 +166,7 @@ def name_keys(surname: str, given_names: str) -> frozenset[str]:
     if not name_key(surname, given_names):
         return frozenset()
     words = [*surname.split(), *given_names.split()]
-    spellings = [_romanizations(word) for word in words]
+    spellings = [_word_romanizations(word) for word in words]
     # One schema for the whole name first (the first of them is name_key's): a document uses one
     # schema throughout, so these must survive the cap; then the Cyrillic that Latin words read back
     # to, then the mixtures.

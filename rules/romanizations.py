@@ -157,6 +157,16 @@ SYSTEMS: dict[str, Tokens] = {
     "Ukrainian in French": _translitua_tokens(translitua.UkrainianFrench),
     "Kazakh Latin, Decree No. 637 (2018)": {**_schema_tokens(_KAZAKH_LATIN), **_schema_tokens(_KAZAKH_Q)},
 }
+
+
+def _share_equal_readings(systems: dict[str, Tokens]) -> dict[str, Tokens]:
+    # Systems agree on most letters: equal readings of a Latin text become one object, so `readings`
+    # can tell by identity that two systems read a word alike.
+    shared: dict[tuple[Token, ...], tuple[Token, ...]] = {}
+    return {name: {latin: shared.setdefault(each, each) for latin, each in t.items()} for name, t in systems.items()}
+
+
+SYSTEMS = _share_equal_readings(SYSTEMS)
 # ICAO 9303 letter by letter (it has no context rules), then anyascii for the letters it leaves.
 _ICAO = {
     letter: _folded(anyascii(iuliia.ICAO_DOC_9303.translate(letter)))
@@ -188,7 +198,20 @@ _LETTERS = {name: frozenset("".join(tokens)) for name, tokens in SYSTEMS.items()
 _LONGEST = {name: max(len(latin) for latin in tokens) for name, tokens in SYSTEMS.items()}
 
 
-def _read_back(word: str, tokens: Tokens, longest: int) -> frozenset[str]:
+# Where a system's Latin texts occur in a word: (start, end, their readings), by start.
+_Spans = tuple[tuple[int, int, tuple[Token, ...]], ...]
+
+
+def _spans(word: str, tokens: Tokens, longest: int) -> _Spans:
+    return tuple(
+        (start, end, tokens[word[start:end]])
+        for start in range(len(word))
+        for end in range(start + 1, min(len(word), start + longest) + 1)
+        if word[start:end] in tokens
+    )
+
+
+def _read_back(word: str, spans: _Spans) -> frozenset[str]:
     # Left to right: at each position, the readings so far as (last Cyrillic letter, the letters the
     # next must be if its last token said so, ICAO spelling), with the fewest letters read to get
     # there. Of the readings of the whole word, those of the fewest letters win: a system spells Щ
@@ -198,15 +221,16 @@ def _read_back(word: str, tokens: Tokens, longest: int) -> frozenset[str]:
         return frozenset()
     begin: _State = ("", None, "")
     so_far: list[dict[_State, int]] = [{begin: 0}] + [{} for _ in word]
-    for start in range(len(word)):
+    by_start: list[list[tuple[int, Token]]] = [[] for _ in word]
+    for start, end, each in spans:
+        by_start[start].extend(
+            (end, token)
+            for token in each
+            if (end == len(word) or not token.final) and (end < len(word) or token.before is None)
+        )
+    for start, here in enumerate(by_start):
         if not so_far[start]:
             continue
-        here = [
-            (end, token)
-            for end in range(start + 1, min(len(word), start + longest) + 1)
-            for token in tokens.get(word[start:end], ())
-            if (end == len(word) or not token.final) and (end < len(word) or token.before is None)
-        ]
         for (last, then, spelt), read in so_far[start].items():
             for end, token in here:
                 first = token.cyrillic[0]
@@ -222,7 +246,7 @@ def _read_back(word: str, tokens: Tokens, longest: int) -> frozenset[str]:
     return frozenset(spelt for (_, _, spelt), read in so_far[-1].items() if read == fewest)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=1 << 18)
 def readings(word: str) -> tuple[frozenset[str], ...]:
     """For each of SYSTEMS in order, the ICAO 9303 spellings of the Cyrillic words that system
     writes as `word` (one folded word: uppercase ASCII letters); empty where it never would.
@@ -231,7 +255,17 @@ def readings(word: str) -> tuple[frozenset[str], ...]:
     (Юрій in German); IURII reads back as itself; ALEKSANDR never as OLEKSANDR.
     """
     letters = frozenset(word)
-    return tuple(
-        _read_back(word, tokens, _LONGEST[name]) if letters <= _LETTERS[name] else frozenset()
-        for name, tokens in SYSTEMS.items()
-    )
+    # Systems whose texts occur in the word at the same places with the same readings read it
+    # alike (most do, for most words): each such reading is made once.
+    read: dict[tuple[tuple[int, int, int], ...], frozenset[str]] = {}
+    found = []
+    for name, tokens in SYSTEMS.items():
+        if not letters <= _LETTERS[name]:
+            found.append(frozenset[str]())
+            continue
+        spans = _spans(word, tokens, _LONGEST[name])
+        alike = tuple((start, end, id(each)) for start, end, each in spans)
+        if alike not in read:
+            read[alike] = _read_back(word, spans)
+        found.append(read[alike])
+    return tuple(found)
