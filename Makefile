@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import faults
+.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale faults
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-archive: $(STAMP) ## Archive size per application and the time to verify 1
 
 bench-import: $(STAMP) ## Rows per second of iin register import at 100,000 and 1,000,000 holders (minutes)
 	$(BIN)/python -m bench.register_import --rows 100000 1000000
+
+bench-register-scale: $(STAMP) ## The duplicate check, a formation and an import at 1, 4 and 16 million people (an hour, ~40 GB)
+	$(BIN)/python -m bench.register_scale --sizes 1000000 4000000 16000000
 
 clean: ## Remove the venv and the local stack's data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

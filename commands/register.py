@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from clock import SYSTEM_CLOCK
-from db import register_import
+from db import register_import, register_rekey
 from db.register_file import COLUMNS, ExtractRefused
 from workers import endpoints
 
@@ -101,4 +101,24 @@ def import_command(
         f"imported {escape(str(path))} as import {report.import_id}: {report.rows:,} rows, {report.holders:,} holders;"
         f" {report.people_added:,} people added, {report.already_registered:,} already registered;"
         f" {report.documents_added:,} documents added"
+    )
+
+
+@app.command("rekey")
+def rekey_command() -> None:
+    """Derive every registered person's name keys again with this release's matching rules.
+
+    Run it once after upgrading to a release whose name keys changed (docs/operations.md); it is
+    one transaction, and running it again changes nothing.
+    """
+    console = Console(soft_wrap=True)
+
+    async def main() -> register_rekey.RekeyReport:
+        async with endpoints.command_pool() as pool:
+            with _ProgressBar(console) as progress:
+                return await register_rekey.rekey(pool, progress=progress)
+
+    report = asyncio.run(main())
+    console.print(
+        f"{report.people:,} people: {report.removed:,} stale name keys removed, {report.added:,} added or changed"
     )

@@ -13,12 +13,13 @@ each distinct name's keys are derived once, for every line that bears it.
 
 import csv
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import asyncpg
 from pydantic import ValidationError
 
 from rules.matching import registry_keys
@@ -208,6 +209,15 @@ def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
             )
         )
     return staged
+
+
+def distinct_names(rows: Iterable[asyncpg.Record]) -> list[NameRow]:
+    """Rows of (line, surname, given_names, patronymic) as names, each with all its lines: names
+    repeat (a common surname and given name), and each is derived once."""
+    lines: dict[tuple[str, str, str | None], list[int]] = {}
+    for r in rows:
+        lines.setdefault((r["surname"], r["given_names"], r["patronymic"]), []).append(r["line"])
+    return [(tuple(numbers), *name) for name, numbers in lines.items()]
 
 
 def name_key_copy(names: Sequence[NameRow]) -> bytes:

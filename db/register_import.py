@@ -28,7 +28,16 @@ import asyncpg
 
 from db.pool import Connection
 from db.process_pool import ChunkPool
-from db.register_file import ExtractRefused, NameRow, RowError, name_key_copy, open_extract, stage_rows, survey
+from db.register_file import (
+    ExtractRefused,
+    NameRow,
+    RowError,
+    distinct_names,
+    name_key_copy,
+    open_extract,
+    stage_rows,
+    survey,
+)
 from db.register_import_sql import (
     ADD_DOCUMENTS,
     ADD_NAME_KEYS,
@@ -78,7 +87,9 @@ class ImportProgress(Protocol):
         """`items` more items of the current stage are done."""
 
 
-class _Silent:
+class Silent:
+    """Progress that nobody watches."""
+
     def begin(self, description: str, total: int | None = None) -> None:
         pass
 
@@ -136,10 +147,10 @@ async def _refuse_conflicts(conn: Connection, query: str) -> None:
         raise ExtractRefused(errors, conflicts[0]["total"])
 
 
-async def _counted(
+async def streamed(
     blocks: AsyncIterator[bytes], chunks: list[list[NameRow]], progress: ImportProgress
 ) -> AsyncIterator[bytes]:
-    # The blocks keep the order of their chunks, so the n-th block is of the n-th chunk.
+    """The COPY blocks of `chunks`' name keys, in order, counting each chunk's names as done."""
     for chunk in chunks:
         yield await anext(blocks)
         progress.advance(len(chunk))
@@ -170,8 +181,8 @@ async def _write(
     the people and the documents, then staged and added in the index's order. Refused, the work
     done ahead is dropped: the holders to add are known before the check, but nothing is written.
     """
-    people_added = _count(await conn.execute(NEW_PEOPLE))
-    names = _distinct_names(await conn.fetch(NEW_NAMES))
+    people_added = row_count(await conn.execute(NEW_PEOPLE))
+    names = distinct_names(await conn.fetch(NEW_NAMES))
     chunks = [names[i : i + KEY_CHUNK] for i in range(0, len(names), KEY_CHUNK)]
     async with processes.ahead(name_key_copy, chunks, KEYS_AHEAD) as derived:
         progress.begin("checking the rows against each other and the register, name keys derived meanwhile")
@@ -181,11 +192,11 @@ async def _write(
         progress.begin("adding people")
         await conn.execute(ADD_PEOPLE, import_id)
         progress.begin("adding documents")
-        documents_added = _count(await conn.execute(ADD_DOCUMENTS))
+        documents_added = row_count(await conn.execute(ADD_DOCUMENTS))
         progress.begin("staging name keys", len(names))  # distinct names
         await conn.copy_to_table(
             STAGE_KEYS,
-            source=_counted(derived, chunks, progress),
+            source=streamed(derived, chunks, progress),
             columns=("line", "name_key", "full_name"),
             schema_name="pg_temp",
         )
@@ -198,15 +209,7 @@ async def _write(
     return ImportReport(file.rows, holders, people_added, documents_added, import_id)
 
 
-def _distinct_names(rows: list[asyncpg.Record]) -> list[NameRow]:
-    # Names repeat (a common surname and given name): each is derived once, for all its lines.
-    lines: dict[tuple[str, str, str | None], list[int]] = {}
-    for r in rows:
-        lines.setdefault((r["surname"], r["given_names"], r["patronymic"]), []).append(r["line"])
-    return [(tuple(numbers), *name) for name, numbers in lines.items()]
-
-
-def _count(status: str) -> int:
+def row_count(status: str) -> int:
     # The command tag's last word is the row count: "INSERT 0 42", "SELECT 42".
     return int(status.split()[-1])
 
@@ -225,7 +228,7 @@ async def import_extract(
     Raises ExtractRefused (bad rows or conflicts: nothing imported), RegisterChanged (a race with an
     allocation: nothing imported, run it again) and OSError.
     """
-    progress = progress or _Silent()
+    progress = progress or Silent()
     file = survey(path)
     # A process pool costs a second or two to start: worth it only past one chunk.
     workers = 0 if file.rows <= chunk_rows else workers or os.cpu_count() or 1

@@ -47,3 +47,13 @@ async def test_a_missing_file_exits_2(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+@pytest.mark.usefixtures("on_test_database")
+async def test_rekey_says_how_many_keys_it_changed_and_nothing_the_second_time() -> None:
+    await iin("register", "rekey")
+
+    result = await iin("register", "rekey")
+
+    assert result.exit_code == 0, result.output
+    assert "people: 0 stale name keys removed, 0 added or changed" in result.output
