@@ -46,7 +46,8 @@ from db.register_import_sql import (
     ANALYZE_KEYS,
     CONFLICTS,
     COUNT_DOCUMENTS,
-    CREATE_STAGING,
+    CREATE_STAGE_HOLDERS,
+    CREATE_STAGE_KEYS,
     HOLDER_COLUMNS,
     HOLDERS,
     NEW_NAMES,
@@ -237,7 +238,8 @@ async def import_extract(
             async with pool.acquire() as conn, conn.transaction():
                 for setting in _SETTINGS:
                     await conn.execute(setting)
-                await conn.execute(CREATE_STAGING)
+                await conn.execute(CREATE_STAGE_HOLDERS)
+                await conn.execute(CREATE_STAGE_KEYS)
                 progress.begin("validating and staging rows", file.rows)
                 rows = await _stage_holders(conn, path, chunk_rows, processes, progress)
                 await conn.execute(ANALYZE_HOLDERS)

@@ -21,7 +21,7 @@ STAGE_HOLDERS = "register_stage_holders"
 STAGE_KEYS = "register_stage_keys"
 
 # No indexes: each table is read whole, by hash joins, a few times.
-CREATE_STAGING = """
+CREATE_STAGE_HOLDERS = """
 CREATE TEMP TABLE register_stage_holders (
     line          integer NOT NULL,
     iin           char(12) NOT NULL,
@@ -34,7 +34,9 @@ CREATE TEMP TABLE register_stage_holders (
     citizenship   char(2) NOT NULL,
     issuing_state char(2) NOT NULL,
     number        text NOT NULL
-) ON COMMIT DROP;
+) ON COMMIT DROP"""
+# The match keys derived for each line (the rekey's too: db/register_rekey.py).
+CREATE_STAGE_KEYS = """
 CREATE TEMP TABLE register_stage_keys (
     line      integer NOT NULL,
     name_key  text NOT NULL,

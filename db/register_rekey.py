@@ -17,34 +17,30 @@ import asyncpg
 from db.process_pool import ChunkPool
 from db.register_file import NameRow, distinct_names, name_key_copy
 from db.register_import import KEY_CHUNK, KEYS_AHEAD, ImportProgress, Silent, row_count, streamed
+from db.register_import_sql import CREATE_STAGE_KEYS, STAGE_KEYS
 
-# The people to derive again, numbered (the key derivation speaks of lines), and their new keys.
+# The people to derive again, numbered (the key derivation speaks of lines); their new keys go to
+# the import's staging table of keys.
 CREATE_PEOPLE = """
 CREATE TEMP TABLE register_rekey_people ON COMMIT DROP AS
 SELECT row_number() OVER (ORDER BY iin)::integer AS line, iin, birth_date, surname, given_names, patronymic
 FROM people"""
-CREATE_KEYS = """
-CREATE TEMP TABLE register_rekey_keys (
-    line      integer NOT NULL,
-    name_key  text NOT NULL,
-    full_name boolean NOT NULL
-) ON COMMIT DROP"""
 NAMES = "SELECT line, surname, given_names, patronymic FROM pg_temp.register_rekey_people"
-ANALYZE = "ANALYZE pg_temp.register_rekey_people; ANALYZE pg_temp.register_rekey_keys"
+ANALYZE = "ANALYZE pg_temp.register_rekey_people; ANALYZE pg_temp.register_stage_keys"
 # Only the people staged: someone registered meanwhile has the new keys and is not theirs to remove.
 REMOVE_STALE = """
 DELETE FROM people_name_keys o
 USING pg_temp.register_rekey_people p
 WHERE o.iin = p.iin
   AND NOT EXISTS (
-    SELECT FROM pg_temp.register_rekey_keys k
+    SELECT FROM pg_temp.register_stage_keys k
     WHERE k.line = p.line AND k.name_key = o.name_key AND o.birth_date = p.birth_date
   )"""
 # Each person's keys as the rules give them now (a name's full and partial keys never overlap).
 ADD_NEW = """
 INSERT INTO people_name_keys (birth_date, name_key, iin, full_name)
 SELECT p.birth_date, k.name_key, p.iin, k.full_name
-FROM pg_temp.register_rekey_people p JOIN pg_temp.register_rekey_keys k USING (line)
+FROM pg_temp.register_rekey_people p JOIN pg_temp.register_stage_keys k USING (line)
 ORDER BY 1, 2, 3
 ON CONFLICT (birth_date, name_key, iin) DO UPDATE SET full_name = excluded.full_name
 WHERE people_name_keys.full_name IS DISTINCT FROM excluded.full_name"""
@@ -71,7 +67,7 @@ async def rekey(
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL statement_timeout = 0")
         await conn.execute("SET LOCAL work_mem = '256MB'")
-        await conn.execute(CREATE_KEYS)
+        await conn.execute(CREATE_STAGE_KEYS)
         people = row_count(await conn.execute(CREATE_PEOPLE))
         names = distinct_names(await conn.fetch(NAMES))
         chunks: list[list[NameRow]] = [names[i : i + chunk_names] for i in range(0, len(names), chunk_names)]
@@ -80,7 +76,7 @@ async def rekey(
             async with processes.ahead(name_key_copy, chunks, KEYS_AHEAD) as derived:
                 progress.begin("deriving name keys", len(names))
                 await conn.copy_to_table(
-                    "register_rekey_keys",
+                    STAGE_KEYS,
                     source=streamed(derived, chunks, progress),
                     columns=("line", "name_key", "full_name"),
                     schema_name="pg_temp",
