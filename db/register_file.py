@@ -13,9 +13,9 @@ each distinct name's keys are derived once, for every line that bears it.
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,10 +48,8 @@ _PATTERN_RULES = {
 # Distinct (surname, given names) each process remembers the name key of: some 100 MB at most.
 _NAME_CACHE = 2**18
 
-# A staged holder: line, iin, surname, given_names, patronymic, name_key, sex, birth_date,
-# citizenship, document issuing state, document number (db/register_import_sql.py: HOLDER_COLUMNS).
-HolderRecord = tuple[int, str, str, str, str | None, str, str, date, str, str, str]
-Row = tuple[int, list[str]]
+# A staged holder's columns in a COPY text row (db/register_import_sql.py: HOLDER_COLUMNS).
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # A name to derive keys from, and the lines of the holders registered under it: lines, surname,
 # given names, patronymic.
 NameRow = tuple[tuple[int, ...], str, str, str | None]
@@ -80,31 +78,41 @@ class ExtractRefused(ValueError):
 
 @dataclass
 class StagedChunk:
-    """What one chunk of rows gave: records to stage, and the errors of its bad rows."""
+    """What one block of the file gave: its rows, COPY text of the good ones, errors of the others."""
 
-    rows: int
-    holders: list[HolderRecord] = field(default_factory=list)
+    rows: int = 0
+    copy: bytes = b""
     errors: list[RowError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
+class Block:
+    """Whole records of the file, as bytes, and the line the first of them begins on."""
+
+    first_line: int
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Survey:
-    """The file as a whole, read once as bytes: its digest, and its rows for the progress bar."""
+    """The file as a whole, read once as bytes: its digest, size, and rows for the progress bar."""
 
     sha256: str
+    size: int
     rows: int
 
 
 def survey(path: Path) -> Survey:
     """The file's SHA-256 and its number of lines after the header (rows, unless cells span lines)."""
-    digest, lines, last = hashlib.sha256(), 0, b"\n"
+    digest, size, lines, last = hashlib.sha256(), 0, 0, b"\n"
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):
             digest.update(block)
+            size += len(block)
             lines += block.count(b"\n")
             last = block[-1:]
     lines += last != b"\n"  # a last line without its newline
-    return Survey(digest.hexdigest(), max(lines - 1, 0))
+    return Survey(digest.hexdigest(), size, max(lines - 1, 0))
 
 
 def _header_index(header: Sequence[str]) -> dict[str, int]:
@@ -117,47 +125,62 @@ def _header_index(header: Sequence[str]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Extract:
-    """An open extract: where each column is, and its rows in chunks (read as they are iterated)."""
+    """An open extract: where each column is, and its records in blocks (read as they are iterated)."""
 
     index: dict[str, int]
-    chunks: Iterator[list[Row]]
+    blocks: Iterator[Block]
 
 
-def _unreadable(line: int, error: Exception) -> ExtractRefused:
-    # Text is decoded a block at a time, so the line is only where reading stopped.
-    return ExtractRefused([RowError(line, "row", f"unreadable at or after this line: {error}")], 1)
+def _unreadable(line: int, error: Exception) -> RowError:
+    return RowError(line, "row", f"unreadable at or after this line: {error}")
 
 
-def open_extract(path: Path, chunk_rows: int) -> Extract:
-    """Check the header and return the rows in chunks of `chunk_rows`; raises ExtractRefused, OSError."""
-    handle = path.open(encoding="utf-8-sig", newline="")  # utf-8-sig: spreadsheets begin files with a BOM
-    reader = csv.reader(handle)
+def _record_ends(data: bytes, last: bool) -> int:
+    # Just after the first (or the last) newline that ends a record: one outside quotes, with an even
+    # number of quote characters before it (an escaped quote is two); 0 if there is none.
+    end = data.rfind(b"\n") if last else data.find(b"\n")
+    while end >= 0 and data.count(b'"', 0, end) % 2:
+        end = data.rfind(b"\n", 0, end) if last else data.find(b"\n", end + 1)
+    return end + 1
+
+
+def open_extract(path: Path, chunk_bytes: int) -> Extract:
+    """Check the header and return the records in blocks of about `chunk_bytes`.
+
+    The blocks are cut at the ends of records, found by counting quotes, not by parsing: the
+    parsing is done where the block is validated (`stage_rows`, in the pool's processes), so this
+    process only reads. Raises ExtractRefused (an unreadable header), OSError.
+    """
+    handle = path.open("rb")
     try:
-        index = _header_index(next(reader, []))
-    except (UnicodeDecodeError, csv.Error) as error:  # not UTF-8 text, or not CSV
-        handle.close()
-        raise _unreadable(1, error) from error
+        data = handle.read(chunk_bytes)
+        while not (header_end := _record_ends(data, last=False)) and (more := handle.read(chunk_bytes)):
+            data += more
+        header_end = header_end or len(data)
+        try:  # utf-8-sig: spreadsheets begin files with a BOM
+            header = next(csv.reader(io.StringIO(data[:header_end].decode("utf-8-sig"), newline="")), [])
+        except (UnicodeDecodeError, csv.Error) as error:  # not UTF-8 text, or not CSV
+            raise ExtractRefused([_unreadable(1, error)], 1) from error
+        index = _header_index(header)
     except BaseException:
         handle.close()
         raise
 
-    def chunks() -> Iterator[list[Row]]:
+    def blocks() -> Iterator[Block]:
         with handle:
-            chunk: list[Row] = []
-            try:
-                for cells in reader:
-                    if not cells:  # a blank line, such as the one many files end with
-                        continue
-                    chunk.append((reader.line_num, cells))
-                    if len(chunk) == chunk_rows:
-                        yield chunk
-                        chunk = []
-            except (UnicodeDecodeError, csv.Error) as error:
-                raise _unreadable(reader.line_num + 1, error) from error
-            if chunk:
-                yield chunk
+            line, pending = 1 + data.count(b"\n", 0, header_end), data[header_end:]
+            while True:
+                more = handle.read(chunk_bytes)
+                pending += more
+                end = _record_ends(pending, last=True) if more else len(pending)
+                if end:
+                    yield Block(line, pending[:end])
+                    line += pending.count(b"\n", 0, end)
+                    pending = pending[end:]
+                if not more:
+                    return
 
-    return Extract(index, chunks())
+    return Extract(index, blocks())
 
 
 @lru_cache(maxsize=_NAME_CACHE)
@@ -176,38 +199,61 @@ def _row_errors(line: int, error: ValidationError) -> list[RowError]:
     return found
 
 
-def stage_rows(index: Mapping[str, int], rows: Sequence[Row]) -> StagedChunk:
-    """Validate `rows`: a record to stage for each good row, errors for the others.
+def _copy_text(cells: Sequence[str | None]) -> str:
+    return "\t".join("\\N" if cell is None else cell.translate(_COPY_ESCAPES) for cell in cells) + "\n"
+
+
+def _staged(line: int, holder: RegisteredHolder) -> str:
+    return _copy_text(
+        (
+            str(line),
+            holder.iin,
+            holder.surname,
+            holder.given_names,
+            holder.patronymic,
+            _name_key(holder.surname, holder.given_names),
+            holder.sex.value,
+            holder.birth_date.isoformat(),
+            str(holder.citizenship),
+            str(holder.document_issuing_state),
+            holder.document_number,
+        )
+    )
+
+
+def stage_rows(index: Mapping[str, int], block: Block) -> StagedChunk:
+    """Parse and validate the records of `block`: COPY text for the good rows, errors for the others.
 
     Runs in the pool's processes (arguments and result cross as pickles), as does `name_key_copy`.
     """
-    staged = StagedChunk(rows=len(rows))
+    staged = StagedChunk()
+    try:
+        text = block.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        staged.errors.append(_unreadable(block.first_line + block.data.count(b"\n", 0, error.start), error))
+        return staged
     width = max(index.values()) + 1
-    for line, cells in rows:
-        if len(cells) < width:
-            first_missing = min((c for c, i in index.items() if i >= len(cells)), key=index.__getitem__)
-            staged.errors.append(RowError(line, first_missing, f"missing: {len(cells)} cells in this row"))
-            continue
-        try:
-            holder = RegisteredHolder.model_validate({column: cells[i] for column, i in index.items()})
-        except ValidationError as error:
-            staged.errors.extend(_row_errors(line, error))
-            continue
-        staged.holders.append(
-            (
-                line,
-                holder.iin,
-                holder.surname,
-                holder.given_names,
-                holder.patronymic,
-                _name_key(holder.surname, holder.given_names),
-                holder.sex.value,
-                holder.birth_date,
-                str(holder.citizenship),
-                str(holder.document_issuing_state),
-                holder.document_number,
-            )
-        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    good: list[str] = []
+    try:
+        for cells in reader:
+            line = block.first_line + reader.line_num - 1  # where the record ends, as csv counts
+            if not cells:  # a blank line, such as the one many files end with
+                continue
+            staged.rows += 1
+            if len(cells) < width:
+                first_missing = min((c for c, i in index.items() if i >= len(cells)), key=index.__getitem__)
+                staged.errors.append(RowError(line, first_missing, f"missing: {len(cells)} cells in this row"))
+                continue
+            try:
+                holder = RegisteredHolder.model_validate({column: cells[i] for column, i in index.items()})
+            except ValidationError as error:
+                staged.errors.extend(_row_errors(line, error))
+                continue
+            good.append(_staged(line, holder))
+    except csv.Error as error:
+        staged.errors.append(_unreadable(block.first_line + reader.line_num, error))
+    staged.copy = "".join(good).encode("utf-8")
     return staged
 
 

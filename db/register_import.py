@@ -15,6 +15,7 @@ particulars is refused: the register cannot tell a renamed holder from a mistype
 adds nothing writes nothing, not even a row of register_imports.
 """
 
+import io
 import os
 from collections.abc import AsyncIterator
 from contextlib import aclosing
@@ -57,7 +58,8 @@ from db.register_import_sql import (
     STAGE_KEYS,
 )
 
-CHUNK_ROWS = 20_000
+# Bytes of the file validated at a time: some 20,000 rows of a typical extract.
+CHUNK_BYTES = 2 << 20
 # Names per chunk of key derivation (a second or two of a process's work), and how many chunks may
 # be derived ahead of their COPY: enough for a million holders' names to be derived while the rows
 # are checked and the people and documents added, each chunk some 2 MB of COPY text.
@@ -119,24 +121,24 @@ class RegisterChanged(Exception):
 
 
 async def _stage_holders(
-    conn: Connection, path: Path, chunk_rows: int, processes: ChunkPool, progress: ImportProgress
+    conn: Connection, path: Path, chunk_bytes: int, processes: ChunkPool, progress: ImportProgress
 ) -> int:
     """Validate and stage every row of `path`; return the rows; raise ExtractRefused on a bad row."""
-    extract = open_extract(path, chunk_rows)
+    extract = open_extract(path, chunk_bytes)
     errors: list[RowError] = []
     total_errors = rows = 0
-    async with aclosing(processes.map(partial(stage_rows, extract.index), extract.chunks)) as chunks:
+    async with aclosing(processes.map(partial(stage_rows, extract.index), extract.blocks)) as chunks:
         async for staged in chunks:
             rows += staged.rows
             total_errors += len(staged.errors)
             errors.extend(staged.errors[: MAX_ERRORS - len(errors)])
             if not total_errors:  # once the file is refused, the rest is only validated
-                await conn.copy_records_to_table(
-                    STAGE_HOLDERS, records=staged.holders, columns=HOLDER_COLUMNS, schema_name="pg_temp"
+                await conn.copy_to_table(
+                    STAGE_HOLDERS, source=io.BytesIO(staged.copy), columns=HOLDER_COLUMNS, schema_name="pg_temp"
                 )
             progress.advance(staged.rows)
     if total_errors:
-        raise ExtractRefused(errors, total_errors)
+        raise ExtractRefused(sorted(errors, key=lambda e: e.line), total_errors)
     return rows
 
 
@@ -221,7 +223,7 @@ async def import_extract(
     now: datetime,
     *,
     progress: ImportProgress | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_bytes: int = CHUNK_BYTES,
     workers: int | None = None,
 ) -> ImportReport:
     """Import the extract at `path`, all or nothing, in one transaction; `now` is the import's time.
@@ -232,7 +234,7 @@ async def import_extract(
     progress = progress or Silent()
     file = survey(path)
     # A process pool costs a second or two to start: worth it only past one chunk.
-    workers = 0 if file.rows <= chunk_rows else workers or os.cpu_count() or 1
+    workers = 0 if file.size <= chunk_bytes else workers or os.cpu_count() or 1
     try:
         with ChunkPool(workers) as processes:
             async with pool.acquire() as conn, conn.transaction():
@@ -241,7 +243,7 @@ async def import_extract(
                 await conn.execute(CREATE_STAGE_HOLDERS)
                 await conn.execute(CREATE_STAGE_KEYS)
                 progress.begin("validating and staging rows", file.rows)
-                rows = await _stage_holders(conn, path, chunk_rows, processes, progress)
+                rows = await _stage_holders(conn, path, chunk_bytes, processes, progress)
                 await conn.execute(ANALYZE_HOLDERS)
                 report = await _write(conn, _File(path, file.sha256, rows), now, processes, progress)
                 progress.begin("committing")

@@ -326,7 +326,7 @@ async def test_a_file_of_many_chunks_loads_through_the_process_pool(pool: asyncp
     # Serials from 9000 on: no other test's holder or formed IIN has one that high on these dates.
     write_synthetic_extract(path, 300, seed=16, first_serial=9000)
 
-    report = await import_extract(pool, path, SYSTEM_CLOCK.now(), chunk_rows=100, workers=2)
+    report = await import_extract(pool, path, SYSTEM_CLOCK.now(), chunk_bytes=4096, workers=2)
 
     assert (report.rows, report.people_added, report.documents_added) == (300, 300, 300)
     async with pool.acquire() as conn:
