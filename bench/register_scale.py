@@ -222,6 +222,7 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
                         build = await grow(conn, range(registered - population + 1, size - population + 1))
                         disk = dict(await conn.fetchrow(SIZES) or {})
                     registered = size
+                    load_before = os.getloadavg()[0]
                     row: dict[str, object] = {
                         "people": size,
                         "build_s": round(build, 1),
@@ -232,6 +233,8 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
                         "form_remote_ms": await formations(remote, seed + 20 + index, 200),
                         "import": await import_into(pool, import_rows, index),
                     }
+                    # Other work on the machine shows in the latencies: the load before and after.
+                    row["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                     say(json.dumps(row))
                     figures["sizes"].append(row)  # type: ignore[attr-defined]
                 await remote.aclose()
