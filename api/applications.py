@@ -1,18 +1,20 @@
 """/v1/applications: submit, list, follow, review and withdraw applications, within the key's scope."""
 
+import asyncio
 import base64
 import hashlib
 from datetime import datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.context import ApiContext, Caller, Context
+from api.events import listener_of
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
 from api.problems import ProblemError
 from api.responses import problems
@@ -199,9 +201,48 @@ async def current_status(context: ApiContext, application_id: UUID, scope: str |
 
 
 @router.get("/{application_id}", response_model=ApplicationStatus, responses=problems(401, 404, 422, 503))
-async def get_application(application_id: ApplicationId, context: Context, caller: Caller) -> ApplicationStatus:
-    """The full status of an application: state, transitions, deadline, breach, IIN, reasons, documents."""
-    return await current_status(context, application_id, caller.scope)
+async def get_application(
+    application_id: ApplicationId,
+    request: Request,
+    context: Context,
+    caller: Caller,
+    wait: Annotated[
+        float,
+        Query(ge=0, le=60, description="Seconds to wait for the next event of the application (long poll)."),
+    ] = 0,
+) -> ApplicationStatus:
+    """The full status of an application: state, transitions, deadline, breach, IIN, reasons, documents.
+
+    With `wait`, the answer comes as soon as the application's next event commits (a new state or the
+    breach of its deadline), or after `wait` seconds with the status unchanged; at once if it has ended.
+    """
+    if wait == 0:
+        return await current_status(context, application_id, caller.scope)
+    # Listening before reading: an event committing in between wakes the wait instead of being missed.
+    async with listener_of(request).watching(application_id) as changed:
+        status = await current_status(context, application_id, caller.scope)
+        if status.state.is_terminal:
+            return status
+        try:
+            await asyncio.wait_for(changed.wait(), wait)
+        except TimeoutError:
+            return status
+    return await _status_after_event(context, application_id, caller.scope, status)
+
+
+async def _status_after_event(
+    context: ApiContext, application_id: UUID, scope: str | None, before: ApplicationStatus
+) -> ApplicationStatus:
+    """The status once an event committed: the workflow's if it has taken the step in, else the projection's.
+
+    The projection commits before the workflow sees its step's result, so a query right after the event
+    may still show the state before it; the projection already holds the new one.
+    """
+    live = await current_status(context, application_id, scope)
+    if (live.state, live.breached) != (before.state, before.breached):
+        return live
+    stored = await _stored_status(context, application_id, scope)
+    return stored if stored is not None else live
 
 
 IdempotencyKey = Annotated[
