@@ -51,7 +51,9 @@ class Receiver:
 
     async def start(self) -> None:
         """Listen (on the port it had before, once it had one)."""
-        config = uvicorn.Config(self._app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            self._app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", interface="asgi3"
+        )
         self._server = EmbeddedServer(config)
         self._serving = asyncio.create_task(self._server.serve())
         while not self._server.started:
