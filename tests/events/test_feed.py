@@ -19,8 +19,8 @@ from tests.toolkit.api import BEIJING, Keys, bearer, final_status, idle_queue, s
 from workers.worker import build_worker
 
 
-async def _feed(http: httpx.AsyncClient, token: str, after: str | None = None, **params: object) -> EventPage:
-    query = {"limit": 500, **params} | ({"after": after} if after else {})
+async def _feed(http: httpx.AsyncClient, token: str, after: str | None = None, wait: float = 0) -> EventPage:
+    query: dict[str, str | float] = {"limit": 500, "wait": wait} | ({"after": after} if after else {})
     answer = await http.get("/v1/events", params=query, headers=bearer(token))
     assert answer.status_code == 200, answer.text
     return EventPage.model_validate_json(answer.content)

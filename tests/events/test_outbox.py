@@ -8,6 +8,7 @@ import httpx
 
 from db.applications import record_transition
 from db.events import events_after, sequence_pending
+from db.pool import Connection
 from schemas.enums import ApplicationState, RejectionReason
 from schemas.events import EventType
 from schemas.status import Transition
@@ -60,7 +61,7 @@ async def test_a_transition_rolled_back_leaves_no_event(
     assert EventType.REJECTED not in await _events_of(pool, application.application_id)
 
 
-async def _insert_event(conn: asyncpg.Connection, application_id: UUID) -> None:
+async def _insert_event(conn: Connection, application_id: UUID) -> None:
     await conn.execute(
         """INSERT INTO events (event_id, application_id, establishment_id, type, state, breached, at)
            VALUES ($1, $2, 'emb-tr-ankara', 'application.submitted', 'submitted', false, $3)""",

@@ -30,7 +30,8 @@ from schemas.status import ApplicationStatus
 from tests.toolkit.waiting import eventually
 
 # Webhook secrets sealed with a ring of the session's own; receivers on this machine allowed.
-TEST_RING = KeyRing.parse(new_key_entry("test-1"))
+TEST_KEY_ENTRY = new_key_entry("test-1")  # as CODEC_KEYS, for an `iin worker` process delivering them
+TEST_RING = KeyRing.parse(TEST_KEY_ENTRY)
 LOOPBACK = parse_networks(["127.0.0.0/8", "::1/128"])
 LOCAL_WEBHOOKS = WebhookConfig(box=SecretBox(TEST_RING), networks=LOOPBACK)
 
