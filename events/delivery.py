@@ -39,6 +39,8 @@ from schemas.events import Event
 log = logging.getLogger(__name__)
 BATCH = 50  # events read per round trip while a subscription catches up
 ERROR_CHARS = 300  # how much of a failure is kept for the operator
+EVENT_NONE = UUID(int=0)  # the delivery log's event id for a failure that concerns no one event
+UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 
 
 @dataclass(frozen=True)
@@ -111,22 +113,31 @@ class DeliveryLoop:
     _serving: dict[UUID, asyncio.Task[None]] = field(default_factory=dict)
 
     async def run(self) -> None:
-        """Seal secrets again after a key rotation, then deliver until cancelled."""
-        await reseal_secrets(self.pool, self.box)
-        listener = EventListener(self.pool)
+        """Deliver until cancelled, riding out PostgreSQL outages (the cursors and leases are in it)."""
         async with httpx.AsyncClient(follow_redirects=False, timeout=self.policy.timeout) as http:
             try:
-                async with listener.watching(None) as heard:
-                    while True:
-                        heard.clear()
-                        await self._pass(http)
-                        # Woken by the next commit; the tick looks again where a backoff may have ended.
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(heard.wait(), self.policy.tick)
+                while True:
+                    try:
+                        await self._deliver(http)
+                    except UNAVAILABLE as error:
+                        log.warning("event delivery: PostgreSQL unavailable (%s); trying again", error)
+                        await asyncio.sleep(self.policy.tick)
             finally:
                 for task in self._serving.values():
                     task.cancel()
                 await asyncio.gather(*self._serving.values(), return_exceptions=True)
+
+    async def _deliver(self, http: httpx.AsyncClient) -> None:
+        resealed = await reseal_secrets(self.pool, self.box)
+        if resealed:
+            log.info("event delivery: %d webhook secrets sealed again under codec key %s", resealed, self.box.primary)
+        async with EventListener(self.pool).watching(None) as heard:
+            while True:
+                heard.clear()
+                await self._pass(http)
+                # Woken by the next commit; the tick looks again where a backoff may have ended.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(heard.wait(), self.policy.tick)
 
     async def _pass(self, http: httpx.AsyncClient) -> None:
         try:
@@ -134,7 +145,7 @@ class DeliveryLoop:
                 pass
             async with self.pool.acquire() as conn:
                 due = await webhooks.due_webhooks(conn, self.clock.now())
-        except (asyncpg.PostgresError, OSError) as error:
+        except UNAVAILABLE as error:
             # PostgreSQL away: the next pass tries again; nothing was lost, the cursors are in the database.
             log.warning("event delivery: PostgreSQL unavailable (%s)", error)
             return
@@ -156,7 +167,11 @@ class DeliveryLoop:
             held = await webhooks.lease(conn, webhook_id, self.owner, now, now + self.policy.lease)
         if held is None:
             return
-        secrets = tuple(self.box.open(held.id, sealed) for sealed in held.secrets)
+        try:
+            secrets = tuple(self.box.open(held.id, sealed) for sealed in held.secrets)
+        except KeyError as missing:
+            await self._disable(held, f"its secret is sealed with codec key {missing}, which is not in the ring")
+            return
         position, failing_since = held.delivered_position, held.failing_since
         while True:
             async with self.pool.acquire() as conn:
@@ -193,6 +208,14 @@ class DeliveryLoop:
                         return  # the lease went to another loop meanwhile: it delivers from our cursor on
                 position, failing_since = stored.position, None
                 held = replace(held, attempts=0)
+
+    async def _disable(self, held: webhooks.Subscription, reason: str) -> None:
+        now = self.clock.now()
+        attempt = webhooks.Delivery(
+            event_id=EVENT_NONE, attempted_at=now, delivered=False, status_code=None, error=reason, duration_ms=0.0
+        )
+        async with self.pool.acquire() as conn:
+            await webhooks.record_failed(conn, held.id, self.owner, attempt, now, f"disabled: {reason}")
 
     async def _post(self, http: httpx.AsyncClient, url: str, secrets: tuple[str, ...], event: Event) -> Outcome:
         started = perf_counter()

@@ -39,6 +39,10 @@ class SecretBox:
         """The id of the key new secrets are sealed with."""
         return self._ring.primary
 
+    def opens(self, key_id: str) -> bool:
+        """Whether the ring holds the key `key_id`."""
+        return key_id in self._ciphers
+
     def seal(self, webhook_id: UUID, secret: str) -> Sealed:
         """The secret sealed for the subscription `webhook_id` under the primary key."""
         key_id = self._ring.primary
@@ -59,15 +63,23 @@ def _bound(webhook_id: UUID, key_id: str) -> bytes:
 
 
 async def reseal_secrets(pool: asyncpg.Pool, box: SecretBox) -> int:
-    """Seal again, under the primary key, every secret another key of the ring sealed; return how many rows."""
+    """Seal again, under the primary key, every secret another key of the ring sealed; return how many rows.
+
+    A secret sealed by a key no longer in the ring is left as it is (its deliveries disable the
+    subscription, saying so).
+    """
+    resealed = 0
     async with pool.acquire() as conn, conn.transaction():
         rows = await sealed_with_other_keys(conn, box.primary)
         for row in rows:
             webhook_id = row["id"]
+            if not box.opens(row["secret_key_id"]) or not box.opens(row["previous_key_id"] or box.primary):
+                continue
             current = box.seal(webhook_id, box.open(webhook_id, Sealed(row["secret_key_id"], row["secret_sealed"])))
             previous = None
             if row["previous_sealed"] is not None:
                 old = box.open(webhook_id, Sealed(row["previous_key_id"], row["previous_sealed"]))
                 previous = box.seal(webhook_id, old)
             await reseal(conn, webhook_id, current, previous)
-    return len(rows)
+            resealed += 1
+    return resealed

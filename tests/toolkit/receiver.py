@@ -8,11 +8,13 @@ the same port.
 import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import uvicorn
 
 from api.server import EmbeddedServer, bound_port
+from clock import SYSTEM_CLOCK
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -26,6 +28,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: datetime  # when it arrived, by the system clock (bench/events.py measures latency with it)
 
 
 @dataclass
@@ -80,7 +83,7 @@ class Receiver:
         if self.delay:
             await asyncio.sleep(self.delay)
         if 200 <= self.status < 300:
-            self.received.append(Received(scope["path"], headers, body))
+            self.received.append(Received(scope["path"], headers, body, SYSTEM_CLOCK.now()))
         reply = [(name.encode(), value.encode()) for name, value in self.headers.items()]
         await send({"type": "http.response.start", "status": self.status, "headers": reply})
         await send({"type": "http.response.body", "body": b""})
