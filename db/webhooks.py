@@ -231,12 +231,15 @@ RECORD_ATTEMPT = """
 async def record_delivered(
     conn: Connection, webhook_id: UUID, owner: str, position: int, attempt: Delivery, lease_until: datetime
 ) -> bool:
-    """Move the subscription's cursor past a delivered event and log the attempt; False if the lease was lost."""
+    """Move the subscription's cursor past a delivered event and log the attempt.
+
+    False if the lease was lost or the subscription deleted meanwhile: the loop then stops serving it.
+    """
     async with conn.transaction():
         status: str = await conn.execute(
             """UPDATE webhooks SET delivered_position = greatest(delivered_position, $3), attempts = 0,
                       next_attempt_at = NULL, failing_since = NULL, last_error = NULL, lease_until = $4
-               WHERE id = $1 AND lease_owner = $2""",
+               WHERE id = $1 AND lease_owner = $2 AND deleted_at IS NULL""",
             webhook_id,
             owner,
             position,
