@@ -56,6 +56,7 @@ bench-import: $(STAMP) ## Rows per second of iin register import at 100,000 and 
 	$(BIN)/python -m bench.register_import --rows 100000 1000000
 
 bench-events: $(STAMP) ## Webhook delivery latency p50/p95 from commit to receipt, and the cost of an event
+	$(BIN)/python -m bench.events --applications 120 --rate 2
 	$(BIN)/python -m bench.events --applications 600 --rate 20
 
 clean: ## Remove the venv and the local stack's data

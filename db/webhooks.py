@@ -223,41 +223,34 @@ async def lease(conn: Connection, webhook_id: UUID, owner: str, now: datetime, u
     )
 
 
-RECORD_ATTEMPT = """
-    INSERT INTO webhook_deliveries (webhook_id, event_id, attempted_at, status_code, error, duration_ms, delivered)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)"""
-
-
 async def record_delivered(
     conn: Connection, webhook_id: UUID, owner: str, position: int, attempt: Delivery, lease_until: datetime
 ) -> bool:
-    """Move the subscription's cursor past a delivered event and log the attempt.
+    """Move the subscription's cursor past a delivered event and log the attempt, in one statement.
 
     False if the lease was lost or the subscription deleted meanwhile: the loop then stops serving it.
     """
-    async with conn.transaction():
-        status: str = await conn.execute(
-            """UPDATE webhooks SET delivered_position = greatest(delivered_position, $3), attempts = 0,
+    logged = await conn.fetchval(
+        """WITH moved AS (
+               UPDATE webhooks SET delivered_position = greatest(delivered_position, $3), attempts = 0,
                       next_attempt_at = NULL, failing_since = NULL, last_error = NULL, lease_until = $4
-               WHERE id = $1 AND lease_owner = $2 AND deleted_at IS NULL""",
-            webhook_id,
-            owner,
-            position,
-            lease_until,
-        )
-        if status == "UPDATE 0":
-            return False
-        await conn.execute(
-            RECORD_ATTEMPT,
-            webhook_id,
-            attempt.event_id,
-            attempt.attempted_at,
-            attempt.status_code,
-            attempt.error,
-            attempt.duration_ms,
-            True,
-        )
-    return True
+               WHERE id = $1 AND lease_owner = $2 AND deleted_at IS NULL
+               RETURNING id
+           )
+           INSERT INTO webhook_deliveries (webhook_id, event_id, attempted_at, status_code, error, duration_ms,
+                                           delivered)
+           SELECT id, $5, $6, $7, NULL, $8, true FROM moved
+           RETURNING id""",
+        webhook_id,
+        owner,
+        position,
+        lease_until,
+        attempt.event_id,
+        attempt.attempted_at,
+        attempt.status_code,
+        attempt.duration_ms,
+    )
+    return logged is not None
 
 
 async def record_failed(
@@ -269,30 +262,28 @@ async def record_failed(
     disabled_reason: str | None,
 ) -> None:
     """Log a failed attempt, back off until `retry_at`, disable the subscription if a reason is given, release."""
-    async with conn.transaction():
-        await conn.execute(
-            """UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = $3,
+    await conn.execute(
+        """WITH failed AS (
+               UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = $3,
                       failing_since = coalesce(failing_since, $4), last_error = $5,
                       disabled_at = CASE WHEN $6::text IS NULL THEN NULL ELSE $4 END, disabled_reason = $6,
                       lease_owner = NULL, lease_until = NULL
-               WHERE id = $1 AND lease_owner = $2""",
-            webhook_id,
-            owner,
-            retry_at,
-            attempt.attempted_at,
-            attempt.error,
-            disabled_reason,
-        )
-        await conn.execute(
-            RECORD_ATTEMPT,
-            webhook_id,
-            attempt.event_id,
-            attempt.attempted_at,
-            attempt.status_code,
-            attempt.error,
-            attempt.duration_ms,
-            False,
-        )
+               WHERE id = $1 AND lease_owner = $2
+               RETURNING id
+           )
+           INSERT INTO webhook_deliveries (webhook_id, event_id, attempted_at, status_code, error, duration_ms,
+                                           delivered)
+           SELECT id, $7, $4, $8, $5, $9, false FROM failed""",
+        webhook_id,
+        owner,
+        retry_at,
+        attempt.attempted_at,
+        attempt.error,
+        disabled_reason,
+        attempt.event_id,
+        attempt.status_code,
+        attempt.duration_ms,
+    )
 
 
 async def release(conn: Connection, webhook_id: UUID, owner: str) -> None:

@@ -1,10 +1,11 @@
 """Where a webhook may point: in production, only at public addresses (no loopback, link-local or private).
 
-The URL is checked when the subscription is made and again at every delivery, on the addresses the
-name resolves to then; the delivery connects to the very address that was checked (the request goes
-to the IP, with the name as Host and TLS server name), so a name that resolves differently a moment
-later (DNS rebinding) cannot steer it inside. Redirects are never followed: a 3xx answer is a failed
-delivery. `WEBHOOK_ALLOWED_NETWORKS` lets local stacks and tests reach their own receivers.
+The URL is checked when the subscription is made and again before every batch of deliveries, on the
+addresses the name resolves to then; the delivery connects to the very address that was checked (the
+request goes to the IP, with the name as Host and TLS server name), so a name that resolves
+differently a moment later (DNS rebinding) cannot steer it inside. Redirects are never followed: a
+3xx answer is a failed delivery. `WEBHOOK_ALLOWED_NETWORKS` lets local stacks and tests reach their
+own receivers.
 """
 
 import asyncio
