@@ -34,10 +34,15 @@ class EventListener:
         woken = asyncio.Event()
         async with self._lock:
             if self._conn is not None and self._conn.is_closed():
-                self._conn = None
+                lost, self._conn = self._conn, None
+                await self._pool.release(lost)  # the pool replaces it
             if self._conn is None:
                 conn = await self._pool.acquire()
-                await conn.add_listener(CHANNEL, self._heard)
+                try:
+                    await conn.add_listener(CHANNEL, self._heard)
+                except BaseException:
+                    await self._pool.release(conn)
+                    raise
                 self._conn = conn
             self._waiters.setdefault(watched, set()).add(woken)
         try:
