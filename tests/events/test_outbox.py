@@ -5,15 +5,18 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
+from temporalio.client import Client
 
-from db.applications import record_transition
+from api.app import create_app
+from api.context import ApiContext
+from db.applications import record_breach, record_transition
 from db.events import events_after, sequence_pending
 from db.pool import Connection
 from schemas.enums import ApplicationState, RejectionReason
 from schemas.events import EventType
 from schemas.status import Transition
-from tests.factories import make_application
-from tests.toolkit.api import Keys, final_status, submit
+from tests.factories import make_applicant, make_application
+from tests.toolkit.api import Keys, final_status, idle_queue, submit
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -94,3 +97,35 @@ async def test_an_event_committed_late_is_numbered_after_what_readers_have_seen(
     async with pool.acquire() as conn:
         after_seen = [event.application_id for event in await events_after(conn, None, seen, 1000)]
     assert late in after_seen
+
+
+async def test_a_breached_deadline_is_an_event_carrying_the_state_at_that_moment(
+    client: Client, pool: asyncpg.Pool, keys: Keys
+) -> None:
+    app = create_app(ApiContext(client=client, pool=pool, task_queue=idle_queue(), public_base_url="http://x"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api.test") as idle:
+        application = make_application()
+        await submit(idle, application, keys.ankara)
+    async with pool.acquire() as conn, conn.transaction():
+        await record_breach(conn, application.application_id, AT)
+    await sequence_pending(pool)
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT state, breached, at FROM events WHERE application_id = $1 AND type = $2",
+            application.application_id,
+            EventType.DEADLINE_BREACHED.value,
+        )
+    assert row is not None and (row["state"], row["breached"], row["at"]) == ("submitted", True, AT)
+
+
+async def test_a_rejection_event_carries_its_reasons(http: httpx.AsyncClient, keys: Keys, pool: asyncpg.Pool) -> None:
+    application = make_application(applicant=make_applicant(citizenship="KZ"))
+    status = await final_status(http, application, keys.ankara)
+    assert status.state is ApplicationState.REJECTED
+    async with pool.acquire() as conn:
+        reasons = await conn.fetchval(
+            "SELECT reasons FROM events WHERE application_id = $1 AND type = $2",
+            application.application_id,
+            EventType.REJECTED.value,
+        )
+    assert reasons == [reason.value for reason in status.rejection_reasons]
