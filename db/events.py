@@ -100,9 +100,3 @@ async def events_after(
         limit,
     )
     return [_stored(row) for row in rows]
-
-
-async def last_position(conn: Connection) -> int:
-    """The highest position numbered so far: where a new subscription starts."""
-    position: int = await conn.fetchval("SELECT last_position FROM event_sequencer")
-    return position
