@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale faults
+.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 up: $(STAMP) ## Start PostgreSQL, Temporal dev server + Web UI, migrations, the worker and the API (Ctrl-C stops all)
-	$(BIN)/iin up
+	WEBHOOK_ALLOWED_NETWORKS='["127.0.0.0/8", "::1/128"]' $(BIN)/iin up
 
 sample: $(STAMP) ## Submit a sample application to the running stack and follow it
 	$(BIN)/iin sample
@@ -57,6 +57,10 @@ bench-import: $(STAMP) ## Rows per second of iin register import at 100,000 and 
 
 bench-register-scale: $(STAMP) ## The duplicate check, a formation and an import at 1, 4 and 16 million people (an hour, ~40 GB)
 	$(BIN)/python -m bench.register_scale --sizes 1000000 4000000 16000000
+
+bench-events: $(STAMP) ## Webhook delivery latency p50/p95 from commit to receipt, and the cost of an event
+	$(BIN)/python -m bench.events --applications 120 --rate 2
+	$(BIN)/python -m bench.events --applications 600 --rate 20
 
 clean: ## Remove the venv and the local stack's data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

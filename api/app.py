@@ -5,10 +5,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import applications, health, issued, page, problems
+from api import applications, events, health, issued, page, problems, webhooks
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
+from events.listener import EventListener
 
 DESCRIPTION = """\
 Start and follow applications for an IIN filed at Kazakhstan's foreign establishments.
@@ -28,9 +29,10 @@ def create_app(context: ApiContext) -> FastAPI:
         description=DESCRIPTION,
     )
     app.state.context = context
+    app.state.listener = EventListener(context.pool)  # long polls: woken by NOTIFY as events commit
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
-    for module in (applications, health, issued, page):
+    for module in (applications, events, webhooks, health, issued, page):
         app.include_router(module.router)
     if context.codec is not None:
         app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))

@@ -1,35 +1,37 @@
 """/v1/applications: submit, list, follow, review and withdraw applications, within the key's scope."""
 
+import asyncio
 import base64
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.context import ApiContext, Caller, Context
+from api.events import listener_of
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
 from api.problems import ProblemError
 from api.responses import problems
+from api.status import current_status, status_after_event, stored_status
 from db.api_keys import ApiKey
 from db.api_submissions import record_submission, submission_digest
 from db.applications import (
     ApplicationFilter,
     PagePosition,
     establishment_of,
-    find_status,
     list_applications,
     open_application,
 )
 from db.decisions import canonical_json
 from db.update_requests import claim, record_answer
 from schemas.application import Application
-from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE, workflow_id
+from schemas.contract import REVIEW_UPDATE, WITHDRAW_UPDATE, workflow_id
 from schemas.enums import ApplicationState
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
@@ -37,7 +39,6 @@ from service.intake import resolve, start
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
 ApplicationId = Annotated[UUID, Path(description="The application id chosen by the submitter.")]
-QUERY_TIMEOUT = timedelta(seconds=5)
 
 
 def body_digest(body: BaseModel) -> str:
@@ -172,36 +173,34 @@ async def list_applications_route(
     return ApplicationPage(items=items, next_cursor=next_cursor)
 
 
-async def _stored_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus | None:
-    """The projection's status of an application within `scope` (None before its first step); 404 outside."""
-    async with context.pool.acquire() as conn:
-        owner = await establishment_of(conn, application_id)
-        if owner is None or (scope is not None and owner != scope):
-            raise ProblemError("not-found", f"no application {application_id}")
-        return await find_status(conn, application_id)
-
-
-async def current_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus:
-    """The full status: from the workflow while it runs, from the projection once it has ended."""
-    stored = await _stored_status(context, application_id, scope)
-    if stored is not None and stored.state.is_terminal:
-        return stored
-    handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
-    try:
-        live: ApplicationStatus = await handle.query(
-            STATUS_QUERY, result_type=ApplicationStatus, rpc_timeout=QUERY_TIMEOUT
-        )
-    except RPCError as error:
-        if stored is not None:
-            return stored
-        raise ProblemError("unavailable", "the application's workflow cannot be reached") from error
-    return live
-
-
 @router.get("/{application_id}", response_model=ApplicationStatus, responses=problems(401, 404, 422, 503))
-async def get_application(application_id: ApplicationId, context: Context, caller: Caller) -> ApplicationStatus:
-    """The full status of an application: state, transitions, deadline, breach, IIN, reasons, documents."""
-    return await current_status(context, application_id, caller.scope)
+async def get_application(
+    application_id: ApplicationId,
+    request: Request,
+    context: Context,
+    caller: Caller,
+    wait: Annotated[
+        float,
+        Query(ge=0, le=60, description="Seconds to wait for the next event of the application (long poll)."),
+    ] = 0,
+) -> ApplicationStatus:
+    """The full status of an application: state, transitions, deadline, breach, IIN, reasons, documents.
+
+    With `wait`, the answer comes as soon as the application's next event commits (a new state or the
+    breach of its deadline), or after `wait` seconds with the status unchanged; at once if it has ended.
+    """
+    if wait == 0:
+        return await current_status(context, application_id, caller.scope)
+    # Listening before reading: an event committing in between wakes the wait instead of being missed.
+    async with listener_of(request).watching(application_id) as changed:
+        status = await current_status(context, application_id, caller.scope)
+        if status.state.is_terminal:
+            return status
+        try:
+            await asyncio.wait_for(changed.wait(), wait)
+        except TimeoutError:
+            return status
+    return await status_after_event(context, application_id, caller.scope, status)
 
 
 IdempotencyKey = Annotated[
@@ -226,7 +225,7 @@ def _update_id(name: str, caller: ApiKey, key: str) -> str:
 async def _execute_update(
     context: ApiContext, application_id: UUID, scope: str | None, name: str, arg: BaseModel, update_id: str | None
 ) -> ApplicationStatus:
-    stored = await _stored_status(context, application_id, scope)
+    stored = await stored_status(context, application_id, scope)
     if stored is not None and stored.state.is_terminal:
         raise ProblemError("update-rejected", f"the application has ended ({stored.state.value})")
     handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)

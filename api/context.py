@@ -1,6 +1,6 @@
 """What the API runs on, handed in by whoever builds the app (the stack, `iin api`, a test), and who calls."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 import asyncpg
@@ -12,6 +12,7 @@ from temporalio.converter import PayloadCodec
 from api.problems import ProblemError
 from clock import SYSTEM_CLOCK, Clock
 from db.api_keys import ApiKey, authenticate
+from events.config import WebhookConfig
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ApiContext:
     codec: PayloadCodec | None = None  # serves /codec when the service seals its payloads
     ui_origins: tuple[str, ...] = ()  # Web UI origins allowed to call /codec from a browser
     clock: Clock = SYSTEM_CLOCK  # when a submission is received
+    webhooks: WebhookConfig = field(default_factory=WebhookConfig)  # secrets' box, networks allowed, rotation overlap
 
 
 def get_context(request: Request) -> ApiContext:

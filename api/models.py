@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.enums import ApplicationState, EstablishmentKind, RejectionReason
+from schemas.events import Event, EventType
 
 # Problem types are this base and a slug (api/problems.py lists them; docs/api.md documents them).
 PROBLEM_BASE = "https://iin.example/problems/"
@@ -102,3 +103,73 @@ class Problem(_Answer):
     instance: str | None = None
     code: str | None = Field(default=None, description="The service's code for the error, e.g. unknown_establishment.")
     errors: list[FieldError] = Field(default_factory=list)
+
+
+class FeedEvent(Event):
+    """An event with the cursor that resumes the feed right after it."""
+
+    cursor: str
+
+
+class EventPage(_Answer):
+    """Events in feed (commit) order after the cursor given; pass `next_cursor` as `after` to go on.
+
+    `next_cursor` is always set: on an empty page it is the cursor given, so a follower keeps asking with it.
+    """
+
+    items: list[FeedEvent]
+    next_cursor: str
+
+
+class WebhookRequest(_Answer):
+    """A subscription: where to send events, and which types (all when omitted)."""
+
+    url: str = Field(min_length=1, max_length=2000, description="http(s) URL of the receiver.")
+    event_types: list[EventType] | None = Field(default=None, min_length=1)
+
+
+class WebhookSecret(_Answer):
+    """The signing secret, shown only in this answer: keep it with the receiver."""
+
+    id: UUID
+    secret: str = Field(description="Standard Webhooks secret (`whsec_...`): verify deliveries with it.")
+
+
+class WebhookShown(_Answer):
+    """A subscription and how its deliveries fare."""
+
+    id: UUID
+    establishment_id: str | None = Field(description="Whose events it receives; null: every establishment's.")
+    url: str
+    event_types: list[EventType] | None
+    active: bool
+    failing_since: datetime | None
+    attempts: int = Field(description="Failed attempts in a row.")
+    next_attempt_at: datetime | None
+    last_error: str | None
+    disabled_at: datetime | None
+    disabled_reason: str | None = Field(description="Why the service stopped delivering, if it did.")
+    created_at: datetime
+
+
+class WebhookList(_Answer):
+    """The subscriptions within the key's scope."""
+
+    items: list[WebhookShown]
+
+
+class DeliveryShown(_Answer):
+    """One delivery attempt."""
+
+    event_id: UUID
+    attempted_at: datetime
+    delivered: bool
+    status_code: int | None
+    error: str | None
+    duration_ms: float
+
+
+class DeliveryList(_Answer):
+    """A subscription's latest delivery attempts, newest first."""
+
+    items: list[DeliveryShown]

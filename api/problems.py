@@ -25,6 +25,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "application-conflict": (409, "Another application was submitted under this id"),
     "update-rejected": (409, "The application does not accept this now"),
     "idempotency-key-reused": (409, "This Idempotency-Key was sent with another request"),
+    "unsafe-webhook-url": (422, "Webhooks may not be sent to this URL"),
     "unavailable": (503, "A service this depends on is unavailable"),
     "internal": (500, "Internal error"),
 }

@@ -21,6 +21,7 @@ from client.errors import (
     UpdateRejected,
     ValidationFailed,
 )
+from client.webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "ApiError",
@@ -36,4 +37,6 @@ __all__ = [
     "Unavailable",
     "UpdateRejected",
     "ValidationFailed",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]

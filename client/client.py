@@ -1,6 +1,5 @@
 """IinClient: every endpoint of the API as a typed async method."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +10,23 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel
 
-from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, CertificateVerification, Health
+from api.models import (
+    ApplicationAccepted,
+    ApplicationPage,
+    ApplicationSummary,
+    CertificateVerification,
+    DeliveryList,
+    EventPage,
+    FeedEvent,
+    Health,
+    WebhookList,
+    WebhookRequest,
+    WebhookSecret,
+)
 from client.errors import error_from
 from schemas.application import Application
 from schemas.enums import ApplicationState
+from schemas.events import EventType
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
 
@@ -78,9 +90,10 @@ class IinClient:
             ApplicationAccepted.model_validate_json(response.content), created=response.status_code == 202
         )
 
-    async def status(self, application_id: UUID) -> ApplicationStatus:
-        """The full status of an application."""
-        return await self._model(ApplicationStatus, "GET", f"/v1/applications/{application_id}")
+    async def status(self, application_id: UUID, *, wait: float = 0) -> ApplicationStatus:
+        """The full status of an application; with `wait`, once its next event commits (at most `wait` s)."""
+        params = {"wait": wait} if wait else {}
+        return await self._model(ApplicationStatus, "GET", f"/v1/applications/{application_id}", params=params)
 
     async def list_applications(
         self,
@@ -146,17 +159,67 @@ class IinClient:
             **_json(withdrawal, idempotency_key),
         )
 
-    async def follow(self, application_id: UUID, *, interval: float = 0.1) -> AsyncIterator[ApplicationStatus]:
-        """Yield the status each time it changes, until the application reaches a terminal state."""
+    async def follow(self, application_id: UUID, *, wait: float = 20.0) -> AsyncIterator[ApplicationStatus]:
+        """Yield the status each time it changes, until the application reaches a terminal state.
+
+        Each request is a long poll of up to `wait` seconds (below the client's timeout): the server
+        answers as the next event commits, so nothing is polled in between.
+        """
         seen = -1
+        current = await self.status(application_id)
         while True:
-            current = await self.status(application_id)
             if len(current.transitions) != seen:
                 seen = len(current.transitions)
                 yield current
             if current.state.is_terminal:
                 return
-            await asyncio.sleep(interval)
+            current = await self.status(application_id, wait=wait)
+
+    async def event_page(self, *, after: str | None = None, limit: int = 100, wait: float = 0) -> EventPage:
+        """One page of the event feed after the cursor `after` (from the start without one)."""
+        params: dict[str, str | int | float] = {"limit": limit, "wait": wait}
+        if after is not None:
+            params["after"] = after
+        return await self._model(EventPage, "GET", "/v1/events", params=params)
+
+    async def events(
+        self, *, after: str | None = None, limit: int = 100, follow: bool = True, wait: float = 20.0
+    ) -> AsyncIterator[FeedEvent]:
+        """Every event after the cursor `after`, in commit order; each carries the cursor to resume after it.
+
+        Keep the last event's `cursor` and pass it as `after` to resume, after a restart too. With `follow`,
+        the iterator waits for new events (long polls of `wait` s) and never ends; without, it ends when
+        the feed is read to its end.
+        """
+        while True:
+            page = await self.event_page(after=after, limit=limit, wait=wait if follow else 0)
+            for event in page.items:
+                yield event
+            after = page.next_cursor
+            if not page.items and not follow:
+                return
+
+    async def create_webhook(self, url: str, event_types: list[EventType] | None = None) -> WebhookSecret:
+        """Subscribe `url` to the events of the key's scope; the answer's secret is shown only this once."""
+        return await self._model(
+            WebhookSecret, "POST", "/v1/webhooks", **_json(WebhookRequest(url=url, event_types=event_types))
+        )
+
+    async def webhooks(self) -> WebhookList:
+        """The subscriptions within the key's scope, with their failures and why any was disabled."""
+        return await self._model(WebhookList, "GET", "/v1/webhooks")
+
+    async def webhook_deliveries(self, webhook_id: UUID, *, limit: int = 100) -> DeliveryList:
+        """A subscription's latest delivery attempts, newest first."""
+        return await self._model(DeliveryList, "GET", f"/v1/webhooks/{webhook_id}/deliveries", params={"limit": limit})
+
+    async def rotate_webhook_secret(self, webhook_id: UUID) -> WebhookSecret:
+        """A new secret; the old one keeps signing for the deployment's overlap period."""
+        return await self._model(WebhookSecret, "POST", f"/v1/webhooks/{webhook_id}/secret")
+
+    async def delete_webhook(self, webhook_id: UUID) -> None:
+        """Stop a subscription."""
+        await self._send("DELETE", f"/v1/webhooks/{webhook_id}")
 
     async def certificate_pdf(self, number: str) -> bytes:
         """The registration certificate's PDF."""

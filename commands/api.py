@@ -19,10 +19,11 @@ from client import ApiError, IinClient
 from config.settings import Settings, get_settings
 from db.api_keys import create_key, revoke_key
 from db.pool import create_pool
+from events.config import WebhookConfig
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
-from workers.connect import connect_temporal
+from workers.connect import connect_temporal, service_key_ring
 from workers.local_key import read_local_key
 
 keys_app = typer.Typer(help="API keys: each bound to one establishment or to the operator role.")
@@ -52,6 +53,7 @@ def api_command() -> None:
             settings.public_base_url,
             codec=client.data_converter.payload_codec,
             ui_origins=tuple(settings.temporal_ui_origins),
+            webhooks=WebhookConfig.from_settings(settings, service_key_ring(settings)),
         )
         server = build_server(context, settings.api_port, settings.api_host)
         try:
@@ -164,7 +166,7 @@ async def submit_and_follow(application: Application, api_key: str | None) -> Ap
         )
         seen = 0
         final: ApplicationStatus | None = None
-        async for current in iin.follow(accepted.application_id, interval=0.05):
+        async for current in iin.follow(accepted.application_id):
             seen, final = _print_transitions(current, seen), current
         console.print(f"finished in {(time.perf_counter() - started) * 1000:.0f} ms")
     assert final is not None  # follow yields at least once

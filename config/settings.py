@@ -98,6 +98,24 @@ class Settings(BaseSettings):
         default=30.0, ge=0, description="On SIGTERM, how long in-flight activities may run before they are cancelled."
     )
 
+    # Webhooks (docs/api.md, "Events and webhooks"): where they may point, and how deliveries are timed.
+    webhook_allowed_networks: list[str] = Field(
+        default=[],
+        description="Networks webhooks may reach although private or loopback (JSON list, e.g."
+        ' ["127.0.0.0/8", "::1/128"]); empty in production. `make up` allows loopback.',
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="Longest wait for a receiver's answer.")
+    webhook_backoff_initial_seconds: float = Field(
+        default=5.0, gt=0, description="Wait after a first failed delivery; doubles with each failure, with jitter."
+    )
+    webhook_backoff_max_seconds: float = Field(default=600.0, gt=0, description="Longest wait between attempts.")
+    webhook_disable_after_hours: float = Field(
+        default=72.0, gt=0, description="A subscription failing this long is disabled, the reason shown."
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24.0, ge=0, description="After a secret rotation, how long the old secret still signs."
+    )
+
     _temporal: ClientConnectConfig = PrivateAttr()
 
     def model_post_init(self, context: Any) -> None:

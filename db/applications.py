@@ -6,21 +6,29 @@ from uuid import UUID
 
 import asyncpg
 
+from db.events import event_id
 from db.pool import Connection
 from schemas.contract import ApplicationInput
 from schemas.decisions import Finding
 from schemas.enums import ApplicationState
+from schemas.events import EventType
 from schemas.status import ApplicationStatus, Transition
 
 
 async def open_application(conn: Connection, data: ApplicationInput) -> None:
-    """Insert the row of a submitted application; a second call leaves it as it is."""
+    """Insert the row of a submitted application and its `submitted` event; a second call leaves both."""
     application = data.application
     first = Transition(state=ApplicationState.SUBMITTED, at=application.submitted_at)
     await conn.execute(
-        """INSERT INTO applications (application_id, establishment_id, state, submitted_at, due_date, deadline,
-                                     transitions)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING""",
+        """WITH opened AS (
+               INSERT INTO applications (application_id, establishment_id, state, submitted_at, due_date, deadline,
+                                         transitions)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING
+               RETURNING application_id, establishment_id, state, breached
+           )
+           INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
+           SELECT $8, application_id, establishment_id, $9, state, '{}', breached, $4 FROM opened
+           ON CONFLICT (event_id) DO NOTHING""",
         application.application_id,
         application.establishment_id,
         first.state.value,
@@ -28,6 +36,8 @@ async def open_application(conn: Connection, data: ApplicationInput) -> None:
         data.deadline.due_date,
         data.deadline.due_at,
         [first.model_dump(mode="json")],
+        event_id(application.application_id, EventType.SUBMITTED),
+        EventType.SUBMITTED.value,
     )
 
 
@@ -39,28 +49,50 @@ async def record_transition(
     iin: str | None = None,
     certificate_number: str | None = None,
 ) -> None:
-    """Move the row to `transition.state`, appending the transition and what it brought."""
+    """Move the row to `transition.state`, appending the transition and what it brought, and write its event.
+
+    The event holds the state, the reasons and the breach: no IIN or certificate number.
+    """
+    entered = EventType.entering(transition.state)
     await conn.execute(
-        """UPDATE applications SET state = $2, transitions = transitions || $3::jsonb,
-                  rejection_reasons = rejection_reasons || $4::text[],
-                  iin = coalesce($5, iin), certificate_number = coalesce($6, certificate_number),
-                  updated_at = now()
-           WHERE application_id = $1""",
+        """WITH moved AS (
+               UPDATE applications SET state = $2, transitions = transitions || $3::jsonb,
+                      rejection_reasons = rejection_reasons || $4::text[],
+                      iin = coalesce($5, iin), certificate_number = coalesce($6, certificate_number),
+                      updated_at = now()
+               WHERE application_id = $1
+               RETURNING application_id, establishment_id, state, breached
+           )
+           INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
+           SELECT $7, application_id, establishment_id, $8, state, $4::text[], breached, $9 FROM moved
+           ON CONFLICT (event_id) DO NOTHING""",
         application_id,
         transition.state.value,
         [transition.model_dump(mode="json")],
         [reason.value for reason in transition.reasons],
         iin,
         certificate_number,
+        event_id(application_id, entered),
+        entered.value,
+        transition.at,
     )
 
 
 async def record_breach(conn: Connection, application_id: UUID, at: datetime) -> None:
-    """Mark the deadline as breached at `at`."""
+    """Mark the deadline as breached at `at`, and write the `deadline_breached` event."""
     await conn.execute(
-        "UPDATE applications SET breached = true, breached_at = $2, updated_at = now() WHERE application_id = $1",
+        """WITH marked AS (
+               UPDATE applications SET breached = true, breached_at = $2, updated_at = now()
+               WHERE application_id = $1
+               RETURNING application_id, establishment_id, state, breached
+           )
+           INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
+           SELECT $3, application_id, establishment_id, $4, state, '{}', breached, $2 FROM marked
+           ON CONFLICT (event_id) DO NOTHING""",
         application_id,
         at,
+        event_id(application_id, EventType.DEADLINE_BREACHED),
+        EventType.DEADLINE_BREACHED.value,
     )
 
 

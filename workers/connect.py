@@ -5,6 +5,7 @@ from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
 
 from codec.converter import build_data_converter
+from codec.keys import KeyRing
 from codec.settings import LOCAL_KEY_FILE, key_ring, local_key_ring
 from config.settings import Settings, get_settings
 
@@ -15,11 +16,15 @@ def data_converter(settings: Settings | None = None) -> DataConverter:
     Pydantic JSON sealed by the AES-GCM codec with the keys of CODEC_KEYS or CODEC_KEY_FILE, or
     else with the local stack's own key file under DATA_DIR (written by `iin up`).
     """
-    settings = settings or get_settings()
+    return build_data_converter(service_key_ring(settings or get_settings()))
+
+
+def service_key_ring(settings: Settings) -> KeyRing | None:
+    """The codec keys of CODEC_KEYS or CODEC_KEY_FILE, else the local stack's key file, if it has one."""
     ring = key_ring(settings)
     if ring is None and (settings.data_dir / LOCAL_KEY_FILE).exists():
         ring = local_key_ring(settings.data_dir)
-    return build_data_converter(ring)
+    return ring
 
 
 async def connect_temporal(

@@ -18,7 +18,8 @@ from config.settings import Settings
 from db.pool import create_pool
 from register.configured import configured_register
 from workers import endpoints
-from workers.connect import connect_temporal
+from workers.connect import connect_temporal, service_key_ring
+from workers.delivery import start_delivery
 from workers.health import Health, serve_health
 from workers.metrics import report_review_queue, runtime_with_metrics
 from workers.worker import WorkerTuning, build_worker
@@ -26,6 +27,8 @@ from workers.worker import WorkerTuning, build_worker
 console = Console(soft_wrap=True, stderr=True)
 # Beyond the grace period, the time the SDK gets to report the activities it cancelled.
 SHUTDOWN_MARGIN_SECONDS = 2.0
+# The delivery loop's connections: the sequencer, the listener and a few subscriptions at a time.
+EVENTS_POOL_SIZE = 4
 
 
 async def run_worker(settings: Settings) -> None:
@@ -46,6 +49,11 @@ async def run_worker(settings: Settings) -> None:
         guards=settings.session_guards(),
     )
     reporter = asyncio.create_task(report_review_queue(pool, runtime)) if runtime is not None else None
+    # Webhooks have a pool of their own: a slow delivery never takes a connection an activity needs.
+    events_pool = await create_pool(
+        where.database_url, min_size=1, max_size=EVENTS_POOL_SIZE, guards=settings.session_guards()
+    )
+    delivering = start_delivery(settings, events_pool, service_key_ring(settings))
     register = configured_register(settings, pool)
     try:
         worker = build_worker(
@@ -78,6 +86,10 @@ async def run_worker(settings: Settings) -> None:
     finally:
         if reporter is not None:
             reporter.cancel()
+        if delivering is not None:
+            delivering.cancel()
+            await asyncio.wait({delivering})
+        await events_pool.close()
         await register.aclose()
         await pool.close()
     console.print("worker stopped")

@@ -16,9 +16,11 @@ from config.settings import Settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
+from events.config import WebhookConfig
 from register.configured import configured_register
 from workers import embedded, endpoints
-from workers.connect import connect_temporal
+from workers.connect import connect_temporal, service_key_ring
+from workers.delivery import start_delivery
 from workers.local_key import renew_local_key
 from workers.registration import prepare_namespace
 from workers.worker import WorkerTuning, build_worker
@@ -75,6 +77,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         report = await load_reference_data(pool, settings.reference_data_dir)
         local_window = await open_local_window(pool)
         register = configured_register(settings, pool)
+        ring = service_key_ring(settings)
         worker = build_worker(
             client, pool, settings.task_queue, tuning=WorkerTuning.from_settings(settings), register=register
         )
@@ -96,6 +99,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 public_base_url=settings.public_base_url,
                 codec=client.data_converter.payload_codec,
                 ui_origins=tuple(settings.temporal_ui_origins),
+                webhooks=WebhookConfig.from_settings(settings, ring),
             ),
             settings.api_port,
         )
@@ -129,10 +133,14 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         )
         console.print(f"  API key:      operator key for the local commands in {key_file}")
         console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
+        delivering = start_delivery(settings, pool, ring)
+        console.print(f"  webhooks:     {'delivered from the outbox' if delivering else 'off (no codec keys)'}")
         try:
             async with worker:  # leaving the block shuts the worker down gracefully
                 await _until_signalled()
         finally:
+            if delivering is not None:
+                delivering.cancel()
             await stop_server(api, api_serving)
             await register.aclose()
     finally:

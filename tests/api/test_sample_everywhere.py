@@ -34,7 +34,7 @@ async def sample_at(iin: IinClient, clock: FixedClock, establishment_id: str) ->
     """Submit the sample application at `establishment_id` and follow it to its end."""
     submission = await iin.submit(sample_application(clock.now(), establishment_id))
     last = None
-    async for status in iin.follow(submission.application.application_id, interval=0.5):
+    async for status in iin.follow(submission.application.application_id):
         last = status
     assert last is not None
     return last

@@ -23,7 +23,7 @@ from tests.toolkit.api import Keys
 
 
 async def _finished(iin: IinClient, application_id: object) -> ApplicationStatus:
-    states = [status async for status in iin.follow(application_id, interval=0.05)]  # type: ignore[arg-type]
+    states = [status async for status in iin.follow(application_id)]  # type: ignore[arg-type]
     return states[-1]
 
 

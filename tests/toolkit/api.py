@@ -19,11 +19,21 @@ from api.app import create_app
 from api.context import ApiContext
 from api.server import bound_port, build_server, start_server, stop_server
 from client import IinClient
+from codec.keys import KeyRing, new_key_entry
 from config.settings import get_settings
 from db.api_keys import create_key
+from events.config import WebhookConfig
+from events.secrets import SecretBox
+from events.urls import parse_networks
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from tests.toolkit.waiting import eventually
+
+# Webhook secrets sealed with a ring of the session's own; receivers on this machine allowed.
+TEST_KEY_ENTRY = new_key_entry("test-1")  # as CODEC_KEYS, for an `iin worker` process delivering them
+TEST_RING = KeyRing.parse(TEST_KEY_ENTRY)
+LOOPBACK = parse_networks(["127.0.0.0/8", "::1/128"])
+LOCAL_WEBHOOKS = WebhookConfig(box=SecretBox(TEST_RING), networks=LOOPBACK)
 
 ANKARA = "emb-tr-ankara"
 BEIJING = "emb-cn-beijing"
@@ -56,7 +66,13 @@ async def keys(pool: asyncpg.Pool) -> Keys:
 @pytest_asyncio.fixture
 async def api_context(client: Client, pool: asyncpg.Pool, task_queue: str) -> ApiContext:
     """The API's context on this test's worker; QR codes point where the worker's settings say."""
-    return ApiContext(client=client, pool=pool, task_queue=task_queue, public_base_url=get_settings().public_base_url)
+    return ApiContext(
+        client=client,
+        pool=pool,
+        task_queue=task_queue,
+        public_base_url=get_settings().public_base_url,
+        webhooks=LOCAL_WEBHOOKS,
+    )
 
 
 @pytest_asyncio.fixture

@@ -1,0 +1,1 @@
+"""Events of applications pushed to backend services: webhook secrets, URL safety, signing, delivery."""
