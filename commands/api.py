@@ -22,7 +22,7 @@ from db.pool import create_pool
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
-from workers.connect import connect_temporal
+from workers.connect import EncryptionNotConfigured, connect_temporal
 from workers.local_key import read_local_key
 
 keys_app = typer.Typer(help="API keys: each bound to one establishment or to the operator role.")
@@ -67,7 +67,11 @@ def api_command() -> None:
         finally:
             await pool.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except EncryptionNotConfigured as error:
+        console.print(f"[red]refusing to start[/red]: {error}")
+        raise typer.Exit(2) from error
 
 
 @keys_app.command("create")

@@ -32,7 +32,7 @@ from history.replay import (
 from history.timeline import timeline
 from schemas.contract import workflow_id
 from workers import endpoints
-from workers.connect import connect_temporal, data_converter
+from workers.connect import connect_temporal, reading_converter
 
 console = Console(soft_wrap=True)
 # Where a history came from goes to stderr: stdout is the same from Temporal and from the archive.
@@ -83,8 +83,8 @@ async def _history(client: Client, application_id: UUID) -> WorkflowHistory:
 
 
 def _converter() -> DataConverter:
-    """The converter of every worker: exported histories replay without a server."""
-    return data_converter(get_settings())
+    """The workers' keys, plain payloads let through: exported histories replay without a server."""
+    return reading_converter(get_settings())
 
 
 def _utc(moment: datetime) -> datetime:
@@ -161,8 +161,8 @@ def audit_command(
     async def main() -> tuple[list[dict[str, object]], list[ReplayOutcome]]:
         client = await _client()
         history = await _history(client, application_id)
-        entries = await timeline(history, client.data_converter)
-        outcomes = await replay(from_memory([history]), client.data_converter)
+        entries = await timeline(history, _converter())
+        outcomes = await replay(from_memory([history]), _converter())
         return [e.model_dump(mode="json") for e in entries], outcomes
 
     entries, outcomes = asyncio.run(main())
