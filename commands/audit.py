@@ -22,6 +22,7 @@ from db.pool import create_pool
 from history.replay import (
     ReplayOutcome,
     archived_history,
+    export_path,
     from_archive,
     from_files,
     from_memory,
@@ -134,18 +135,31 @@ def export_command(
     out: Annotated[Path, typer.Option(help="Directory to write <workflow id>.json files into.")],
     query: Annotated[str, typer.Option(help="A visibility query.")] = "WorkflowType = 'IINApplicationWorkflow'",
 ) -> None:
-    """Export histories as stored (payloads still encrypted), for replay and archives."""
+    """Export histories as stored (payloads still encrypted), for replay and archives.
+
+    A workflow id that would name a file outside DIR (`../x`, `a/b`) is not written: the command names
+    it and exits 1 after exporting the rest. Anyone who can start a workflow chooses its id.
+    """
     out.mkdir(parents=True, exist_ok=True)
 
-    async def main() -> int:
+    async def main() -> tuple[int, list[str]]:
         client = await _client()
-        count = 0
+        count, refused = 0, []
         async for history in from_query(client, query):
-            (out / f"{history.workflow_id}.json").write_text(history_file(history.workflow_id, history))
+            path = export_path(out, history.workflow_id)
+            if path is None:
+                refused.append(history.workflow_id)
+                continue
+            path.write_text(history_file(history.workflow_id, history))
             count += 1
-        return count
+        return count, refused
 
-    console.print(f"exported {asyncio.run(main())} histories to {out}")
+    count, refused = asyncio.run(main())
+    console.print(f"exported {count} histories to {out}")
+    for unsafe in refused:
+        console.print(f"[red]not exported[/red] {unsafe!r}: the id would name a file outside {out}")
+    if refused:
+        raise typer.Exit(1)
 
 
 @audit_app.command("audit")
