@@ -7,6 +7,7 @@ import asyncpg
 import pytest
 
 from db.api_keys import create_key, revoke_key
+from db.pool import Connection
 
 
 async def test_a_revoked_key_cannot_be_brought_back(pool: asyncpg.Pool) -> None:
@@ -32,7 +33,7 @@ async def test_revoking_a_key_still_works(pool: asyncpg.Pool) -> None:
     assert revoked is not None and again is not None and again.revoked_at == revoked.revoked_at
 
 
-async def _a_decision(conn: asyncpg.Connection) -> uuid.UUID:
+async def _a_decision(conn: Connection) -> uuid.UUID:
     application_id = uuid.uuid4()
     await conn.execute(
         "INSERT INTO decisions (application_id, step, result, decided_at) VALUES ($1, 'review', '{}', now())",
