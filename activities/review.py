@@ -1,7 +1,8 @@
 """Human steps: an officer's verdict on a probable duplicate, and the withdrawal of an application.
 
 Both are decided once like every step, so the audit trail holds who decided, what and why (the
-officer and the note, or who withdrew and the reason): the recorded outcome is the audit detail.
+officer and the note, or who withdrew and the reason, each beside the API key that sent it): the
+recorded outcome is the audit detail.
 """
 
 from datetime import datetime
@@ -41,6 +42,7 @@ class ReviewOutcome(BaseModel):
     reviewed: tuple[Finding, ...]
     findings: tuple[Finding, ...] = ()
     decided_at: datetime
+    api_key_id: str | None = None  # the reviewer's key; None in outcomes recorded before keys were
 
 
 class WithdrawalRequest(BaseModel):
@@ -60,6 +62,7 @@ class WithdrawalOutcome(BaseModel):
     requested_by: str
     reason: str
     decided_at: datetime
+    api_key_id: str | None = None  # the key that asked; None for a cancel in Temporal and older outcomes
 
 
 def same_person_finding(officer_id: str) -> Finding:
@@ -91,6 +94,7 @@ class ReviewActivities:
                 reviewed=request.reviewed,
                 findings=(same_person_finding(decision.officer_id),) if same else (),
                 decided_at=self._clock.now(),
+                api_key_id=decision.api_key_id,
             )
             # A different person stays awaiting_review until form_iin moves the application on.
             await close_step(conn, request.application_id, Step.REVIEW, outcome.decided_at, outcome.findings)
@@ -109,6 +113,7 @@ class ReviewActivities:
                 requested_by=request.withdrawal.requested_by,
                 reason=request.withdrawal.reason,
                 decided_at=self._clock.now(),
+                api_key_id=request.withdrawal.api_key_id,
             )
             await close_step(conn, request.application_id, Step.WITHDRAWAL, outcome.decided_at)
             return outcome

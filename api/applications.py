@@ -13,7 +13,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.context import ApiContext, Caller, Context
+from api.context import ApiContext, Caller, Context, Reviewer
 from api.events import listener_of
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
 from api.problems import ProblemError
@@ -64,6 +64,8 @@ async def submit_application(
     after a failure at any step converges on one running workflow: it finds the receipt and starts the
     workflow again, which is a no-op if the first start went through.
     """
+    if caller.reviewer:
+        raise ProblemError("forbidden", "a reviewer key decides probable duplicates only; it submits nothing")
     if caller.scope is not None and application.establishment_id != caller.scope:
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
     digest = body_digest(application)
@@ -275,23 +277,29 @@ async def _update(
     return ApplicationStatus.model_validate(answer["status"])
 
 
-@router.post("/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503))
+@router.post(
+    "/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 403, 404, 409, 422, 503)
+)
 async def review_application(
     application_id: ApplicationId,
     decision: ReviewDecision,
     context: Context,
-    caller: Caller,
+    caller: Reviewer,
     idempotency_key: IdempotencyKey = None,
 ) -> ApplicationStatus:
-    """An officer's decision on a probable duplicate (the workflow's `resolve_review` update).
+    """A reviewer's decision on a probable duplicate (the workflow's `resolve_review` update).
 
-    Answers once the verdict took effect: the status after it (rejected, or with the IIN formed).
+    Reviewer keys only (the register's staff): the establishment that filed the application, like any
+    other key, gets 403, so no establishment clears its own probable duplicate. The verdict is recorded
+    with the caller's key id beside the officer named. Answers once the verdict took effect: the status
+    after it (rejected, or with the IIN formed).
     """
-    return await _update(context, application_id, caller, REVIEW_UPDATE, decision, idempotency_key)
+    signed = decision.model_copy(update={"api_key_id": caller.id})
+    return await _update(context, application_id, caller, REVIEW_UPDATE, signed, idempotency_key)
 
 
 @router.post(
-    "/{application_id}/withdraw", response_model=ApplicationStatus, responses=problems(401, 404, 409, 422, 503)
+    "/{application_id}/withdraw", response_model=ApplicationStatus, responses=problems(401, 403, 404, 409, 422, 503)
 )
 async def withdraw_application(
     application_id: ApplicationId,
@@ -302,6 +310,10 @@ async def withdraw_application(
 ) -> ApplicationStatus:
     """End an application before its IIN is formed (the workflow's `withdraw` update).
 
-    Answers once the withdrawal took effect, at the next step boundary: the final status.
+    Answers once the withdrawal took effect, at the next step boundary: the final status. The audit keeps
+    the caller's key id beside who asked; reviewer keys may not withdraw (403).
     """
-    return await _update(context, application_id, caller, WITHDRAW_UPDATE, withdrawal, idempotency_key)
+    if caller.reviewer:
+        raise ProblemError("forbidden", "a reviewer key decides probable duplicates only; it withdraws nothing")
+    signed = withdrawal.model_copy(update={"api_key_id": caller.id})
+    return await _update(context, application_id, caller, WITHDRAW_UPDATE, signed, idempotency_key)

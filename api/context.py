@@ -52,5 +52,13 @@ async def get_key(
     return key
 
 
+async def get_reviewer(key: Annotated[ApiKey, Depends(get_key)]) -> ApiKey:
+    """The caller's key if it is a reviewer's (the register's staff), else 403: before the body is read."""
+    if not key.reviewer:
+        raise ProblemError("forbidden", "only reviewer keys (the register's staff) decide probable duplicates")
+    return key
+
+
 Context = Annotated[ApiContext, Depends(get_context)]
 Caller = Annotated[ApiKey, Depends(get_key)]
+Reviewer = Annotated[ApiKey, Depends(get_reviewer)]

@@ -23,8 +23,12 @@ PDF: dict[str, Any] = {
 
 
 def mask_iin(iin: str) -> str:
-    """The IIN with all but its first two and last two digits hidden: enough to match, too little to use."""
-    return iin[:2] + "*" * (len(iin) - 4) + iin[-2:]
+    """The IIN with all but its last four digits hidden: enough to match, too little to use.
+
+    The first six digits are the birth date and the seventh the century and sex; the last four (three
+    of the serial and the check digit) say nothing about the person.
+    """
+    return "*" * (len(iin) - 4) + iin[-4:]
 
 
 def _pdf(document: StoredDocument, filename: str) -> Response:

@@ -67,7 +67,7 @@ class CertificateVerification(_Answer):
     valid: bool = Field(description="Genuine and not revoked.")
     status: Literal["valid", "revoked"]
     revoked_on: date | None = None
-    iin_masked: str = Field(description="The IIN with its middle digits hidden, e.g. 90********45.")
+    iin_masked: str = Field(description="The IIN with its middle digits hidden, e.g. ********0045.")
     establishment: EstablishmentShown
     issued_on: date
     sha256: str = Field(description="SHA-256 of the certificate's PDF: compare it with the file you hold.")

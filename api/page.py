@@ -19,7 +19,9 @@ CERTIFICATE_NUMBER = re.compile(r"KZ(-[A-Z2-7]{4}){4}")
 
 router = APIRouter()
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    # frame-ancestors: no other site may frame the verdict (clickjacking); nosniff: served as HTML only.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex",
     "Cache-Control": "no-store",

@@ -24,11 +24,22 @@ class AesGcmCodec(PayloadCodec):
 
     The key id is bound to the ciphertext as associated data, so relabelling a payload with
     another key id fails authentication instead of decrypting garbage.
+
+    A payload not sealed by a codec is refused: with keys, anything plain in a history was put
+    there by someone without them (a client of Temporal injecting input), so a worker must not act
+    on it. Only tools that read histories, never act on them, pass `accept_plaintext` (histories
+    recorded before the service had keys, or the stored test histories).
     """
 
-    def __init__(self, ring: KeyRing) -> None:
+    def __init__(self, ring: KeyRing, *, accept_plaintext: bool = False) -> None:
         self._ring = ring
+        self._accept_plaintext = accept_plaintext
         self._ciphers = {key_id: AESGCM(key) for key_id, key in ring.keys.items()}
+
+    @property
+    def accepts_plaintext(self) -> bool:
+        """Whether plain payloads pass decode (only in tools that read histories)."""
+        return self._accept_plaintext
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Seal each payload with the primary key."""
@@ -42,10 +53,12 @@ class AesGcmCodec(PayloadCodec):
         return sealed
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        """Open each sealed payload; payloads not sealed by this codec pass unchanged."""
+        """Open each sealed payload; a plain one passes only with `accept_plaintext`, else CodecError."""
         opened = []
         for payload in payloads:
             if payload.metadata.get("encoding") != ENCODING:
+                if not self._accept_plaintext:
+                    raise CodecError("payload not sealed by the codec: refused (with keys, every payload is sealed)")
                 opened.append(payload)
                 continue
             key_id = payload.metadata.get(KEY_ID_METADATA, b"").decode()

@@ -23,10 +23,10 @@ from events.config import WebhookConfig
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
-from workers.connect import connect_temporal, service_key_ring
+from workers.connect import EncryptionNotConfigured, connect_temporal, service_key_ring
 from workers.local_key import read_local_key
 
-keys_app = typer.Typer(help="API keys: each bound to one establishment or to the operator role.")
+keys_app = typer.Typer(help="API keys: each bound to one establishment, or to the operator or the reviewer role.")
 console = Console(soft_wrap=True)
 ApiKeyOption = Annotated[
     str | None, typer.Option("--api-key", help="API key; by default the local stack's (written by `iin up`).")
@@ -69,30 +69,32 @@ def api_command() -> None:
         finally:
             await pool.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except EncryptionNotConfigured as error:
+        console.print(f"[red]refusing to start[/red]: {error}")
+        raise typer.Exit(2) from error
 
 
 @keys_app.command("create")
 def create_key_command(
     establishment: Annotated[str | None, typer.Option(help="The establishment the key acts for.")] = None,
     operator: Annotated[bool, typer.Option("--operator", help="A key of the operator role: sees all.")] = False,
+    reviewer: Annotated[
+        bool,
+        typer.Option("--reviewer", help="A key of the register's staff: decides probable duplicates, reads all."),
+    ] = False,
     label: Annotated[str, typer.Option(help="Who holds the key, for the record.")] = "",
 ) -> None:
     """Create a key and print its token once: only its SHA-256 is stored."""
-    if (establishment is None) == (not operator):
-        console.print("[red]give exactly one of --establishment ID and --operator[/red]")
+    if (establishment is not None) + operator + reviewer != 1:
+        console.print("[red]give exactly one of --establishment ID, --operator and --reviewer[/red]")
         raise typer.Exit(2)
 
     async def main() -> tuple[str, str]:
-        settings = get_settings()
-        pool = await create_pool(
-            endpoints.resolve(settings).database_url, min_size=1, max_size=1, guards=settings.session_guards()
-        )
-        try:
-            async with pool.acquire() as conn:
-                key, token = await create_key(conn, establishment_id=establishment, label=label)
-        finally:
-            await pool.close()
+        # DATABASE_URL alone will do: a key is PostgreSQL's business, Temporal need not be configured.
+        async with endpoints.command_pool() as pool, pool.acquire() as conn:
+            key, token = await create_key(conn, establishment_id=establishment, label=label, reviewer=reviewer)
         return key.id, token
 
     try:
@@ -100,7 +102,8 @@ def create_key_command(
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    console.print(f"key {key_id} for {establishment or 'the operator role'}; its token, shown this once:")
+    role = establishment or ("the reviewer role" if reviewer else "the operator role")
+    console.print(f"key {key_id} for {role}; its token, shown this once:")
     print(token)
 
 
@@ -109,15 +112,8 @@ def revoke_key_command(key_id: str) -> None:
     """Revoke a key from now on; it stays on record, never deleted."""
 
     async def main() -> bool:
-        settings = get_settings()
-        pool = await create_pool(
-            endpoints.resolve(settings).database_url, min_size=1, max_size=1, guards=settings.session_guards()
-        )
-        try:
-            async with pool.acquire() as conn:
-                return await revoke_key(conn, key_id) is not None
-        finally:
-            await pool.close()
+        async with endpoints.command_pool() as pool, pool.acquire() as conn:
+            return await revoke_key(conn, key_id) is not None
 
     if not asyncio.run(main()):
         console.print(f"[red]no key {key_id}[/red]")

@@ -22,6 +22,7 @@ from db.pool import create_pool
 from history.replay import (
     ReplayOutcome,
     archived_history,
+    export_path,
     from_archive,
     from_files,
     from_memory,
@@ -32,7 +33,7 @@ from history.replay import (
 from history.timeline import timeline
 from schemas.contract import workflow_id
 from workers import endpoints
-from workers.connect import connect_temporal, data_converter
+from workers.connect import connect_temporal, reading_converter
 
 console = Console(soft_wrap=True)
 # Where a history came from goes to stderr: stdout is the same from Temporal and from the archive.
@@ -83,8 +84,8 @@ async def _history(client: Client, application_id: UUID) -> WorkflowHistory:
 
 
 def _converter() -> DataConverter:
-    """The converter of every worker: exported histories replay without a server."""
-    return data_converter(get_settings())
+    """The workers' keys, plain payloads let through: exported histories replay without a server."""
+    return reading_converter(get_settings())
 
 
 def _utc(moment: datetime) -> datetime:
@@ -134,18 +135,31 @@ def export_command(
     out: Annotated[Path, typer.Option(help="Directory to write <workflow id>.json files into.")],
     query: Annotated[str, typer.Option(help="A visibility query.")] = "WorkflowType = 'IINApplicationWorkflow'",
 ) -> None:
-    """Export histories as stored (payloads still encrypted), for replay and archives."""
+    """Export histories as stored (payloads still encrypted), for replay and archives.
+
+    A workflow id that would name a file outside DIR (`../x`, `a/b`) is not written: the command names
+    it and exits 1 after exporting the rest. Anyone who can start a workflow chooses its id.
+    """
     out.mkdir(parents=True, exist_ok=True)
 
-    async def main() -> int:
+    async def main() -> tuple[int, list[str]]:
         client = await _client()
-        count = 0
+        count, refused = 0, []
         async for history in from_query(client, query):
-            (out / f"{history.workflow_id}.json").write_text(history_file(history.workflow_id, history))
+            path = export_path(out, history.workflow_id)
+            if path is None:
+                refused.append(history.workflow_id)
+                continue
+            path.write_text(history_file(history.workflow_id, history))
             count += 1
-        return count
+        return count, refused
 
-    console.print(f"exported {asyncio.run(main())} histories to {out}")
+    count, refused = asyncio.run(main())
+    console.print(f"exported {count} histories to {out}")
+    for unsafe in refused:
+        console.print(f"[red]not exported[/red] {unsafe!r}: the id would name a file outside {out}")
+    if refused:
+        raise typer.Exit(1)
 
 
 @audit_app.command("audit")
@@ -161,8 +175,8 @@ def audit_command(
     async def main() -> tuple[list[dict[str, object]], list[ReplayOutcome]]:
         client = await _client()
         history = await _history(client, application_id)
-        entries = await timeline(history, client.data_converter)
-        outcomes = await replay(from_memory([history]), client.data_converter)
+        entries = await timeline(history, _converter())
+        outcomes = await replay(from_memory([history]), _converter())
         return [e.model_dump(mode="json") for e in entries], outcomes
 
     entries, outcomes = asyncio.run(main())

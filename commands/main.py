@@ -30,7 +30,7 @@ from db.reference import load_reference_data
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
-from workers.connect import connect_temporal
+from workers.connect import EncryptionNotConfigured, connect_temporal
 from workers.process import run_worker
 from workers.registration import prepare_namespace
 from workers.stack import run_stack
@@ -57,7 +57,11 @@ def up() -> None:
 @app.command()
 def worker() -> None:
     """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack); SIGTERM stops it gracefully."""
-    asyncio.run(run_worker(get_settings()))
+    try:
+        asyncio.run(run_worker(get_settings()))
+    except EncryptionNotConfigured as error:
+        console.print(f"[red]refusing to start[/red]: {error}")
+        raise typer.Exit(2) from error
 
 
 @app.command("prepare-namespace")

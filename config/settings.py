@@ -85,11 +85,19 @@ class Settings(BaseSettings):
         default=None, description="Payload codec keys, 'id:base64key' comma-separated, the first encodes."
     )
     codec_key_file: Path | None = Field(default=None, description="A file holding codec keys in the same form.")
+    codec_allow_plaintext: bool = Field(
+        default=False,
+        description="Development only: without codec keys, connect anyway and leave payloads in plain JSON"
+        " (without keys and without this, the worker, the API and every client refuse to start).",
+    )
     temporal_ui_origins: list[str] = Field(
         default=["http://127.0.0.1:8233", "http://localhost:8233"],
         description="Origins of the Temporal Web UI allowed to call the codec endpoint (JSON list).",
     )
-    worker_health_host: str = Field(default="0.0.0.0", description="Interface of the worker's /livez and /readyz.")
+    worker_health_host: str = Field(
+        default="127.0.0.1",
+        description="Interface of the worker's /livez, /readyz and /metrics (0.0.0.0 in a container).",
+    )
     worker_health_port: int = Field(default=8081, ge=0, le=65535, description="Port of the probes; 0 turns them off.")
     worker_metrics_port: int = Field(
         default=9464, ge=0, le=65535, description="Port of the worker's Prometheus /metrics; 0 turns them off."

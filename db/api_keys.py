@@ -19,21 +19,26 @@ TOKEN_PREFIX = "iin_"
 
 @dataclass(frozen=True)
 class ApiKey:
-    """Who a request acts for: one establishment, or the operator role (establishment_id None)."""
+    """Who a request acts for: one establishment, the operator role, or the reviewer role.
+
+    Reviewers are the register's staff: they decide probable duplicates (never the establishment
+    that filed the application) and read every application to do so; they neither submit nor withdraw.
+    """
 
     id: str
     establishment_id: str | None
     label: str
     created_at: datetime
     revoked_at: datetime | None
+    reviewer: bool = False
 
     @property
     def operator(self) -> bool:
-        return self.establishment_id is None
+        return self.establishment_id is None and not self.reviewer
 
     @property
     def scope(self) -> str | None:
-        """The establishment the key is confined to; None for an operator, who sees everything."""
+        """The establishment the key is confined to; None for an operator or a reviewer, who see everything."""
         return self.establishment_id
 
 
@@ -49,11 +54,16 @@ def _key(row: asyncpg.Record) -> ApiKey:
         label=row["label"],
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
+        reviewer=row["reviewer"],
     )
 
 
-async def create_key(conn: Connection, *, establishment_id: str | None, label: str = "") -> tuple[ApiKey, str]:
-    """Create a key for `establishment_id` (None: operator) and return it with its token, shown once."""
+async def create_key(
+    conn: Connection, *, establishment_id: str | None, label: str = "", reviewer: bool = False
+) -> tuple[ApiKey, str]:
+    """Create a key for `establishment_id` (None: operator, or reviewer if `reviewer`); its token, shown once."""
+    if reviewer and establishment_id is not None:
+        raise ValueError("a reviewer key is the register's, not bound to an establishment")
     if establishment_id is not None and not await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM establishments WHERE id = $1)", establishment_id
     ):
@@ -61,12 +71,13 @@ async def create_key(conn: Connection, *, establishment_id: str | None, label: s
     key_id = "key_" + secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
     row = await conn.fetchrow(
-        """INSERT INTO api_keys (id, token_sha256, establishment_id, operator, label)
-           VALUES ($1, $2, $3, $4, $5) RETURNING *""",
+        """INSERT INTO api_keys (id, token_sha256, establishment_id, operator, reviewer, label)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""",
         key_id,
         token_digest(token),
         establishment_id,
-        establishment_id is None,
+        establishment_id is None and not reviewer,
+        reviewer,
         label,
     )
     assert row is not None  # INSERT ... RETURNING always returns the row

@@ -26,6 +26,18 @@ class ReplayOutcome:
         return self.failure is None
 
 
+def export_path(out: Path, workflow_id: str) -> Path | None:
+    """Where a history is exported: `<out>/<workflow id>.json`; None for an id that names a file elsewhere.
+
+    Workflow ids are chosen by whoever starts the workflow, so one holding a path separator (`../x`)
+    must not become a path.
+    """
+    if not workflow_id or any(character in workflow_id for character in "/\\\x00"):
+        return None
+    path = out / f"{workflow_id}.json"
+    return path if path.resolve().parent == out.resolve() else None
+
+
 def replayer(converter: DataConverter) -> Replayer:
     """A replayer configured like the worker: same workflows, sandbox and data converter."""
     return Replayer(workflows=[IINApplicationWorkflow], data_converter=converter, workflow_runner=SANDBOXED_RUNNER)

@@ -1,19 +1,27 @@
-"""What people send to a running application: a review decision, a withdrawal."""
+"""What people send to a running application: a review decision, a withdrawal.
 
-from pydantic import BaseModel, ConfigDict
+Each carries the id of the API key that sent it, set by the API from the caller's key (whatever the
+body says), so the audit ties the decision to a key as well as to the officer named. None in updates
+sent before keys were recorded (the stored histories) and for a cancel in Temporal.
+"""
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.enums import ReviewVerdict
 from schemas.text import Identifier, ShortText
 
+_SENT_WITH = "The API key that sent this, set by the API from the caller's key; a value in the body is replaced."
+
 
 class ReviewDecision(BaseModel):
-    """An officer's decision on a probable duplicate, sent while the application awaits review."""
+    """A reviewer's decision on a probable duplicate, sent while the application awaits review."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer_id: Identifier
     verdict: ReviewVerdict
     note: ShortText | None = None
+    api_key_id: Identifier | None = Field(default=None, description=_SENT_WITH)
 
 
 class Withdrawal(BaseModel):
@@ -23,3 +31,4 @@ class Withdrawal(BaseModel):
 
     requested_by: Identifier
     reason: ShortText
+    api_key_id: Identifier | None = Field(default=None, description=_SENT_WITH)

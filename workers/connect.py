@@ -10,13 +10,8 @@ from codec.settings import LOCAL_KEY_FILE, key_ring, local_key_ring
 from config.settings import Settings, get_settings
 
 
-def data_converter(settings: Settings | None = None) -> DataConverter:
-    """The wire format of every payload: the single place it is chosen, for clients, workers and replay.
-
-    Pydantic JSON sealed by the AES-GCM codec with the keys of CODEC_KEYS or CODEC_KEY_FILE, or
-    else with the local stack's own key file under DATA_DIR (written by `iin up`).
-    """
-    return build_data_converter(service_key_ring(settings or get_settings()))
+class EncryptionNotConfigured(RuntimeError):
+    """No codec keys, and plain payloads not explicitly allowed: the process must not start."""
 
 
 def service_key_ring(settings: Settings) -> KeyRing | None:
@@ -25,6 +20,34 @@ def service_key_ring(settings: Settings) -> KeyRing | None:
     if ring is None and (settings.data_dir / LOCAL_KEY_FILE).exists():
         ring = local_key_ring(settings.data_dir)
     return ring
+
+
+def data_converter(settings: Settings | None = None) -> DataConverter:
+    """The wire format of every payload: the single place it is chosen, for clients and workers.
+
+    Pydantic JSON sealed by the AES-GCM codec with the keys of CODEC_KEYS or CODEC_KEY_FILE, or
+    else with the local stack's own key file under DATA_DIR (written by `iin up`); plain JSON only
+    with CODEC_ALLOW_PLAINTEXT, else EncryptionNotConfigured. Fails closed because a worker without
+    keys would put names and document numbers into Temporal's store in plain JSON.
+    """
+    settings = settings or get_settings()
+    ring = service_key_ring(settings)
+    if ring is None and not settings.codec_allow_plaintext:
+        raise EncryptionNotConfigured(
+            "no codec keys: set CODEC_KEYS or CODEC_KEY_FILE (docs/operations.md), or CODEC_ALLOW_PLAINTEXT=true"
+            " for development only"
+        )
+    return build_data_converter(ring)
+
+
+def reading_converter(settings: Settings | None = None) -> DataConverter:
+    """The converter of tools that only read histories (replay, audit timelines), never act on them.
+
+    With keys it opens sealed payloads and lets plain ones through, so histories recorded before the
+    service had keys (and the stored test histories) still replay; without keys it is plain JSON.
+    """
+    settings = settings or get_settings()
+    return build_data_converter(service_key_ring(settings), accept_plaintext=True)
 
 
 async def connect_temporal(

@@ -1,6 +1,7 @@
 """Where the running stack is: from the settings, or from what `iin up` recorded under the data dir."""
 
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
@@ -24,9 +25,16 @@ class Endpoints:
 
 
 def record(settings: Settings, endpoints: Endpoints) -> Path:
-    """Write the endpoints of a running local stack, for the commands run beside it."""
+    """Write the endpoints of a running local stack, for the commands run beside it; owner only (0600).
+
+    The file holds DATABASE_URL with its password: created afresh with the mode, never widened by a umask
+    or an older file's mode.
+    """
     path = settings.data_dir / STACK_FILE
-    path.write_text(json.dumps(asdict(endpoints), indent=2), encoding="utf-8")
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(asdict(endpoints), file, indent=2)
     return path
 
 

@@ -60,7 +60,7 @@ async def test_verification_shows_a_valid_certificate_with_the_iin_masked(http: 
     answer = await http.get(f"/v1/certificates/{status.certificate_number}/verification")  # no key: public
     verification = CertificateVerification.model_validate_json(answer.content)
     assert (verification.genuine, verification.valid, verification.status) == (True, True, "valid")
-    assert verification.iin_masked == status.iin[:2] + "********" + status.iin[-2:]
+    assert verification.iin_masked == "********" + status.iin[-4:]
     assert verification.establishment.id == "emb-tr-ankara"
     assert status.iin not in answer.text
 
@@ -117,6 +117,24 @@ async def test_the_verification_page_shows_the_verdict_without_the_full_iin_or_n
     assert page.status_code == 200 and 'data-verdict="valid"' in page.text
     assert status.iin[-2:] in page.text and status.iin not in page.text
     assert application.applicant.surname not in page.text and application.applicant.given_names not in page.text
+
+
+async def test_the_masked_iin_shows_no_digit_of_the_birth_date(http: httpx.AsyncClient, keys: Keys) -> None:
+    status = await _issued(http, keys)
+    assert status.iin is not None
+
+    answer = await http.get(f"/v1/certificates/{status.certificate_number}/verification")
+
+    assert CertificateVerification.model_validate_json(answer.content).iin_masked[:7] == "*" * 7
+
+
+async def test_the_verification_page_may_not_be_framed_or_sniffed(http: httpx.AsyncClient, keys: Keys) -> None:
+    status = await _issued(http, keys)
+
+    page = await http.get(f"/verify/{status.certificate_number}")
+
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_issuing_a_notice_again_returns_the_first_and_stores_one(pool: asyncpg.Pool) -> None:

@@ -74,7 +74,7 @@ async def test_twin_requests_under_one_key_act_once_and_answer_alike(
     key = str(uuid.uuid4())
 
     answers = await asyncio.gather(
-        *(post(http, application_id, "review", SAME_PERSON, keys.ankara, key) for _ in range(5))
+        *(post(http, application_id, "review", SAME_PERSON, keys.reviewer, key) for _ in range(5))
     )
 
     assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
@@ -91,9 +91,9 @@ async def test_the_same_key_with_another_request_is_refused(
     assert (await post(http, application_id, "withdraw", WITHDRAWAL, keys.ankara, key)).status_code == 200
 
     other_reason = await post(http, application_id, "withdraw", WITHDRAWAL | {"reason": "another"}, keys.ankara, key)
-    other_action = await post(http, application_id, "review", SAME_PERSON, keys.ankara, key)
+    other_application = await post(http, await in_review(http, pool, keys), "withdraw", WITHDRAWAL, keys.ankara, key)
 
-    for answer in (other_reason, other_action):
+    for answer in (other_reason, other_application):
         assert answer.status_code == 409
         assert answer.json()["type"] == PROBLEMS + "idempotency-key-reused"
 

@@ -15,7 +15,6 @@ async def test_another_establishments_application_answers_not_found(http: httpx.
         ("GET", f"/v1/certificates/{status.certificate_number}", None),
         ("GET", f"/v1/applications/{status.application_id}/rejection-notice", None),
         ("POST", f"/v1/applications/{status.application_id}/withdraw", {"requested_by": "x", "reason": "test"}),
-        ("POST", f"/v1/applications/{status.application_id}/review", {"officer_id": "x", "verdict": "same_person"}),
     ]
     answers = [await http.request(m, p, json=body, headers=bearer(keys.beijing)) for m, p, body in paths]
     assert [a.status_code for a in answers] == [404] * len(paths)

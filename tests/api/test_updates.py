@@ -31,7 +31,7 @@ def _held_api(client: Client, pool: asyncpg.Pool, queue: str) -> FastAPI:
 
 
 async def _update_with_worker(
-    client: Client, pool: asyncpg.Pool, keys: Keys, action: str, body: dict[str, str]
+    client: Client, pool: asyncpg.Pool, keys: Keys, action: str, body: dict[str, str], token: str | None = None
 ) -> tuple[UUID, httpx.Response]:
     """Submit to an idle queue, send the update, then start the worker that will handle both."""
     queue = idle_queue()
@@ -41,7 +41,7 @@ async def _update_with_worker(
         application = make_application()
         assert (await submit(http, application, keys.ankara)).status_code == 202
         path = f"/v1/applications/{application.application_id}/{action}"
-        sent = asyncio.create_task(http.post(path, json=body, headers=bearer(keys.ankara)))
+        sent = asyncio.create_task(http.post(path, json=body, headers=bearer(token or keys.ankara)))
         await updates.admitted(client)  # the server holds the update before any worker polls the queue
         async with build_worker(client, pool, queue):
             return application.application_id, await asyncio.wait_for(sent, timeout=30)
@@ -58,7 +58,7 @@ async def test_withdrawing_a_running_application_ends_it_withdrawn(
 async def test_a_review_while_not_awaiting_review_is_rejected_with_the_reason(
     client: Client, pool: asyncpg.Pool, keys: Keys
 ) -> None:
-    _, answer = await _update_with_worker(client, pool, keys, "review", REVIEW)
+    _, answer = await _update_with_worker(client, pool, keys, "review", REVIEW, keys.reviewer)
     problem = answer.json()
     assert (answer.status_code, problem["type"]) == (409, PROBLEMS + "update-rejected")
     assert "awaiting" in problem["detail"]  # the validator's reason, e.g. "... only while awaiting review"
@@ -75,7 +75,9 @@ async def test_withdrawing_a_finished_application_is_rejected(http: httpx.AsyncC
 async def test_a_review_without_an_officer_is_a_validation_problem(http: httpx.AsyncClient, keys: Keys) -> None:
     status = await final_status(http, make_application(), keys.ankara)
     answer = await http.post(
-        f"/v1/applications/{status.application_id}/review", json={"verdict": "same_person"}, headers=bearer(keys.ankara)
+        f"/v1/applications/{status.application_id}/review",
+        json={"verdict": "same_person"},
+        headers=bearer(keys.reviewer),
     )
     problem = answer.json()
     assert (answer.status_code, problem["type"]) == (422, PROBLEMS + "validation")

@@ -78,8 +78,13 @@ async def test_payload_relabelled_with_another_key_id_is_refused() -> None:
         await codec.decode([relabelled])
 
 
-async def test_payloads_of_other_encodings_pass_unchanged() -> None:
-    assert await AesGcmCodec(ring("k1")).decode([PLAIN]) == [PLAIN]
+async def test_a_plain_payload_is_refused_by_a_codec_with_keys() -> None:
+    with pytest.raises(CodecError, match="not sealed"):
+        await AesGcmCodec(ring("k1")).decode([PLAIN])
+
+
+async def test_a_codec_that_only_reads_histories_lets_plain_payloads_through() -> None:
+    assert await AesGcmCodec(ring("k1"), accept_plaintext=True).decode([PLAIN]) == [PLAIN]
 
 
 @pytest.mark.parametrize(

@@ -47,13 +47,25 @@ def test_docker_compose_loads_the_stack_with_the_example_settings() -> None:
 
 
 def test_docker_compose_refuses_to_start_without_the_database_passwords(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.env"
-    empty.write_text("", encoding="utf-8")
+    # The codec keys given: Compose names one missing required variable, whichever it meets first.
+    without_passwords = tmp_path / "without-passwords.env"
+    without_passwords.write_text("CODEC_KEYS=change-me\n", encoding="utf-8")
 
-    result = run_compose("config", "--quiet", env_file=empty)
+    result = run_compose("config", "--quiet", env_file=without_passwords)
 
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
+
+
+def test_docker_compose_refuses_to_start_without_codec_keys(tmp_path: Path) -> None:
+    settings = ENV_EXAMPLE.read_text(encoding="utf-8").replace("CODEC_KEYS=change-me", "CODEC_KEYS=")
+    without_keys = tmp_path / "without-keys.env"
+    without_keys.write_text(settings, encoding="utf-8")
+
+    result = run_compose("config", "--quiet", env_file=without_keys)
+
+    assert result.returncode != 0
+    assert "CODEC_KEYS" in result.stderr
 
 
 def test_every_service_the_operations_guide_names_exists() -> None:

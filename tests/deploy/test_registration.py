@@ -52,6 +52,7 @@ async def test_the_command_prepares_a_new_namespace_for_the_service(client: Clie
         "TEMPORAL_NAMESPACE": namespace,
         "TEMPORAL_NAMESPACE_RETENTION_DAYS": "7",
         "TEMPORAL_CONFIG_FILE": str(tmp_path / "absent.toml"),
+        "CODEC_ALLOW_PLAINTEXT": "true",  # the tests' clients use plain pydantic JSON (docs/testing.md)
     }
 
     done = await asyncio.to_thread(

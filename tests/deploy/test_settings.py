@@ -157,3 +157,7 @@ def _shipped_packages() -> list[str]:
     packages = [pattern.rstrip("*") for pattern in patterns]
     assert "config" in packages and "workers" in packages
     return [package for package in packages if (REPO_ROOT / package).is_dir()]
+
+
+def test_the_worker_probes_and_metrics_listen_on_this_host_only_by_default() -> None:
+    assert Settings().worker_health_host == "127.0.0.1"

@@ -51,7 +51,7 @@ async def test_a_full_run_logs_no_names_or_document_numbers_at_info(
     await eventually(namesake_status, lambda s: s.state.value == "awaiting_review")
     review = {"officer_id": "officer-17", "verdict": "different_person", "note": "checked the photo"}
     path = f"/v1/applications/{namesake.application_id}/review"
-    assert (await http.post(path, json=review, headers=bearer(keys.operator))).status_code == 200
+    assert (await http.post(path, json=review, headers=bearer(keys.reviewer))).status_code == 200
     assert (
         await http.get(f"/v1/certificates/{certificate.certificate_number}", headers=bearer(keys.ankara))
     ).is_success

@@ -1,11 +1,15 @@
 """Secrets come from the environment only: typed as secrets, never defaulted, never shown, never in the code."""
 
 import re
+import stat
+import subprocess
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from config.settings import REPO_ROOT, Settings
+from workers import endpoints
 
 SECRETS = {"temporal_api_key", "codec_keys"}
 # A credential written into code: a password in a DSN, or a key/secret/token/password given a literal value.
@@ -59,3 +63,18 @@ def test_no_credential_is_written_into_the_shipped_code() -> None:
         if LITERAL_CREDENTIAL.search(line)
     ]
     assert found == []
+
+
+def test_a_dotenv_file_is_never_committed() -> None:
+    ignored = subprocess.run(["git", "check-ignore", "--quiet", ".env"], cwd=REPO_ROOT, check=False)
+
+    assert ignored.returncode == 0, ".env is not in .gitignore"
+
+
+def test_the_local_stacks_endpoints_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    (tmp_path / endpoints.STACK_FILE).touch(mode=0o644)  # left by an older stack, world-readable
+
+    path = endpoints.record(settings, endpoints.Endpoints("postgresql://iin:secret@db/iin", "t:7233", "default", "q"))
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

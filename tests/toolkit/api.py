@@ -41,11 +41,12 @@ BEIJING = "emb-cn-beijing"
 
 @dataclass(frozen=True)
 class Keys:
-    """Tokens of three fresh keys: two establishments and an operator."""
+    """Tokens of four fresh keys: two establishments, an operator and a reviewer (the register's staff)."""
 
     ankara: str
     beijing: str
     operator: str
+    reviewer: str
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -55,12 +56,13 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest_asyncio.fixture
 async def keys(pool: asyncpg.Pool) -> Keys:
-    """Three fresh keys: the Ankara and Beijing embassies' and an operator's."""
+    """Four fresh keys: the Ankara and Beijing embassies', an operator's and a reviewer's."""
     async with pool.acquire() as conn:
         ankara = await create_key(conn, establishment_id=ANKARA, label="test")
         beijing = await create_key(conn, establishment_id=BEIJING, label="test")
         operator = await create_key(conn, establishment_id=None, label="test")
-    return Keys(ankara=ankara[1], beijing=beijing[1], operator=operator[1])
+        reviewer = await create_key(conn, establishment_id=None, label="test", reviewer=True)
+    return Keys(ankara=ankara[1], beijing=beijing[1], operator=operator[1], reviewer=reviewer[1])
 
 
 @pytest_asyncio.fixture

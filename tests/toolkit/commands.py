@@ -24,8 +24,12 @@ async def run_iin(*args: str) -> Result:
 
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.MonkeyPatch]:
-    """Settings of the commands run here: a data dir of their own (no local codec key), wide output."""
+    """Settings of the commands run here: a data dir of their own (no local codec key), wide output.
+
+    Payloads in plain JSON, allowed explicitly, as the tests' own clients write them (docs/testing.md).
+    """
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CODEC_ALLOW_PLAINTEXT", "true")
     monkeypatch.setenv("COLUMNS", "250")
     yield monkeypatch
     get_settings.cache_clear()

@@ -91,6 +91,7 @@ def worker_process(
         "TEMPORAL_CONFIG_FILE": str(workdir / "absent.toml"),
         "TASK_QUEUE": task_queue,
         "DATA_DIR": str(workdir),
+        "CODEC_ALLOW_PLAINTEXT": "true",  # the tests' clients use plain pydantic JSON (docs/testing.md)
         "WORKER_HEALTH_HOST": "127.0.0.1",
         "WORKER_HEALTH_PORT": str(port),
         "WORKER_METRICS_PORT": "0",  # no fixed port: several workers run on this machine at once

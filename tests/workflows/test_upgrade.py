@@ -80,6 +80,7 @@ def released_worker(commit: str, tmp_path: Path, database_dsn: str, address: str
         "TEMPORAL_CONFIG_FILE": str(tmp_path / "absent.toml"),
         "TASK_QUEUE": queue,
         "DATA_DIR": str(tmp_path),
+        "CODEC_ALLOW_PLAINTEXT": "true",  # the tests' clients use plain pydantic JSON (docs/testing.md)
         "WORKER_HEALTH_PORT": "0",
         "WORKER_METRICS_PORT": "0",
     }
