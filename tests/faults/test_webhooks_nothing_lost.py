@@ -17,10 +17,11 @@ from api.app import create_app
 from api.context import ApiContext
 from api.models import EventPage, FeedEvent, WebhookSecret
 from client import verify_webhook
+from codec.converter import build_data_converter
 from schemas.events import Event, WebhookMessage
 from tests.factories import make_application
 from tests.faults.harness import WORKER_ENVIRONMENT, submit_all, terminal_count, when_some_terminal
-from tests.toolkit.api import LOCAL_WEBHOOKS, TEST_KEY_ENTRY, Keys, bearer
+from tests.toolkit.api import LOCAL_WEBHOOKS, TEST_KEY_ENTRY, TEST_RING, Keys, bearer
 from tests.toolkit.receiver import Receiver
 from tests.toolkit.waiting import eventually
 from tests.toolkit.worker_process import worker_process
@@ -71,6 +72,8 @@ async def test_every_event_is_delivered_in_order_through_a_receiver_outage_and_a
     await receiver.start()
     address = client.service_client.config.target_host
     env = WORKER_ENVIRONMENT | DELIVERY_ENVIRONMENT
+    # A worker with keys refuses plain inputs (fail closed): submit sealed with the ring it holds.
+    sealed = Client(client.service_client, namespace=client.namespace, data_converter=build_data_converter(TEST_RING))
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as http:
         answer = await http.post("/v1/webhooks", json={"url": receiver.url}, headers=bearer(keys.operator))
         created = WebhookSecret.model_validate_json(answer.content)
@@ -78,7 +81,7 @@ async def test_every_event_is_delivered_in_order_through_a_receiver_outage_and_a
             with worker_process(address, client.namespace, database_dsn, queue, tmp_path, env) as worker:
                 await worker.ready()
                 applications = [make_application() for _ in range(APPLICATIONS)]
-                ids = await submit_all(client, pool, applications, queue)
+                ids = await submit_all(sealed, pool, applications, queue)
                 # Generous waits: on a shared 2-core machine the run itself can take minutes.
                 await when_some_terminal(pool, ids, at_least=APPLICATIONS // 4, within=300)
                 worker.kill()
