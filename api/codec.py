@@ -1,9 +1,11 @@
 """Temporal's remote codec protocol (`/codec/encode`, `/codec/decode`), for operators' Web UI and CLI.
 
 Mounted under the API at /codec, with CORS open to the Web UI's origin only. Every call needs an
-operator key: as `Authorization: Bearer <key>` (the Temporal CLI's --codec-auth), or as the
-HttpOnly cookie that `POST /codec/session` sets for a browser whose Web UI includes credentials.
-The `X-Namespace` header must name the namespace this service runs in.
+operator key: as `Authorization: Bearer <key>` (the Temporal CLI's --codec-auth), or, for a browser
+whose Web UI includes credentials, a session that `POST /codec/session` opens with the key. The
+cookie carries only the session's token (db/sessions.py): short-lived, ended by `POST /codec/logout`
+or by revoking the key, `Secure` whenever the public address is https. The `X-Namespace` header must
+name the namespace this service runs in.
 """
 
 from collections.abc import Sequence
@@ -17,14 +19,22 @@ from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
 from api.context import ApiContext
-from db.api_keys import authenticate
+from db.api_keys import ApiKey, authenticate
+from db.sessions import end_session, live_session, open_session
 
-COOKIE = "iin_codec_key"
-_LOGIN_PAGE = """<!doctype html><meta name=viewport content="width=device-width">
+COOKIE = "iin_codec_session"
+_STYLE = "font:16px sans-serif;max-width:30em;margin:2em auto"
+_LOGIN_PAGE = f"""<!doctype html><meta name=viewport content="width=device-width">
 <title>Codec sign-in</title>
-<form method=post action=session style="font:16px sans-serif;max-width:30em;margin:2em auto">
+<form method=post action=session style="{_STYLE}">
 <p>Operator API key, to let this browser's Temporal Web UI decode payloads:</p>
-<input name=key type=password autocomplete=off style="width:100%" required> <button>Sign in</button></form>"""
+<input name=key type=password autocomplete=off style="width:100%" required> <button>Sign in</button></form>
+<form method=post action=logout style="{_STYLE}"><button>Sign out</button></form>"""
+_SIGNED_IN = f"""<!doctype html><title>Codec: signed in</title><div style="{_STYLE}">
+<p>Signed in until {{until}} UTC: the Web UI can now decode payloads.</p>
+<form method=post action=logout><button>Sign out</button></form></div>"""
+_SIGNED_OUT = f"""<!doctype html><title>Codec: signed out</title>
+<p style="{_STYLE}">Signed out: this browser's Web UI decodes nothing until the next sign-in.</p>"""
 
 
 def _problem(status: int, title: str) -> JSONResponse:
@@ -46,24 +56,32 @@ def create_codec_app(context: ApiContext, codec: PayloadCodec, ui_origins: Seque
         allow_headers=["Authorization", "Content-Type", "X-Namespace"],
     )
 
-    async def operator(request: Request, token: str | None) -> JSONResponse | None:
-        """None if `token` is a live operator key, else the problem to answer."""
-        if not token:
-            return _problem(401, "an operator API key is required")
-        async with context.pool.acquire() as conn:
-            key = await authenticate(conn, token)
+    def refusal(key: ApiKey | None, missing: str) -> JSONResponse | None:
+        """None if `key` is an operator's, else the problem to answer."""
         if key is None:
-            return _problem(401, "the API key is unknown or revoked")
+            return _problem(401, missing)
         if not key.operator:
             return _problem(403, "only operator keys may decode payloads")
         return None
 
     def bearer(request: Request) -> str | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return token if scheme.lower() == "bearer" and token else request.cookies.get(COOKIE)
+        return token if scheme.lower() == "bearer" and token else None
+
+    async def caller(request: Request) -> JSONResponse | None:
+        """None if the request bears a live operator key, or a live codec session of one."""
+        token, session_token = bearer(request), request.cookies.get(COOKIE)
+        if not token and not session_token:
+            return _problem(401, "an operator API key, or a codec session, is required")
+        async with context.pool.acquire() as conn:
+            if token:
+                return refusal(await authenticate(conn, token), "the API key is unknown or revoked")
+            assert session_token is not None
+            session = await live_session(conn, session_token, "codec", context.clock.now())
+        return refusal(None if session is None else session.key, "the session has ended: sign in again")
 
     async def convert(request: Request, encode: bool) -> Response:
-        refused = await operator(request, bearer(request))
+        refused = await caller(request)
         if refused is not None:
             return refused
         if request.headers.get("x-namespace") != context.client.namespace:
@@ -90,15 +108,43 @@ def create_codec_app(context: ApiContext, codec: PayloadCodec, ui_origins: Seque
     async def login() -> str:
         return _LOGIN_PAGE
 
+    secure = context.public_base_url.lower().startswith("https://")
+
     @app.post("/session")
     async def session(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         token = (form.get("key") or [""])[0] or bearer(request)
-        refused = await operator(request, token)
-        if refused is not None:
-            return refused
-        response = HTMLResponse("<p>Signed in: the Web UI can now decode payloads.</p>")
-        response.set_cookie(COOKIE, str(token), httponly=True, samesite="lax", path="/codec", max_age=8 * 3600)
+        if not token:
+            return _problem(401, "an operator API key is required")
+        async with context.pool.acquire() as conn:
+            key = await authenticate(conn, token)
+            refused = refusal(key, "the API key is unknown or revoked")
+            if refused is not None:
+                return refused
+            assert key is not None
+            opened, session_token = await open_session(
+                conn, key, "codec", context.clock.now(), context.session_lifetime
+            )
+        response = HTMLResponse(_SIGNED_IN.format(until=f"{opened.expires_at:%Y-%m-%d %H:%M}"))
+        response.set_cookie(
+            COOKIE,
+            session_token,
+            max_age=int(context.session_lifetime.total_seconds()),
+            path="/codec",
+            secure=secure,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        session_token = request.cookies.get(COOKIE)
+        if session_token:
+            async with context.pool.acquire() as conn:
+                await end_session(conn, session_token, context.clock.now())
+        response = HTMLResponse(_SIGNED_OUT)
+        response.delete_cookie(COOKIE, path="/codec", secure=secure, httponly=True, samesite="lax")
         return response
 
     return app

@@ -1,6 +1,7 @@
 """What the API runs on, handed in by whoever builds the app (the stack, `iin api`, a test), and who calls."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 import asyncpg
@@ -27,6 +28,7 @@ class ApiContext:
     ui_origins: tuple[str, ...] = ()  # Web UI origins allowed to call /codec from a browser
     clock: Clock = SYSTEM_CLOCK  # when a submission is received
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)  # secrets' box, networks allowed, rotation overlap
+    session_lifetime: timedelta = timedelta(hours=1)  # of a browser's sign-in (codec, desk): SESSION_MINUTES
 
 
 def get_context(request: Request) -> ApiContext:

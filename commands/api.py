@@ -6,6 +6,7 @@ import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -54,6 +55,7 @@ def api_command() -> None:
             codec=client.data_converter.payload_codec,
             ui_origins=tuple(settings.temporal_ui_origins),
             webhooks=WebhookConfig.from_settings(settings, service_key_ring(settings)),
+            session_lifetime=timedelta(minutes=settings.session_minutes),
         )
         server = build_server(context, settings.api_port, settings.api_host)
         try:

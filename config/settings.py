@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         description="Development only: without codec keys, connect anyway and leave payloads in plain JSON"
         " (without keys and without this, the worker, the API and every client refuse to start).",
     )
+    session_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=720,
+        description="Lifetime of a browser's sign-in (the codec's, the review desk's); a logout or the key's"
+        " revocation ends it sooner.",
+    )
     temporal_ui_origins: list[str] = Field(
         default=["http://127.0.0.1:8233", "http://localhost:8233"],
         description="Origins of the Temporal Web UI allowed to call the codec endpoint (JSON list).",

@@ -47,7 +47,8 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _key(row: asyncpg.Record) -> ApiKey:
+def key_of_row(row: asyncpg.Record) -> ApiKey:
+    """The key a row of api_keys (or a join with its columns) holds."""
     return ApiKey(
         id=row["id"],
         establishment_id=row["establishment_id"],
@@ -81,7 +82,7 @@ async def create_key(
         label,
     )
     assert row is not None  # INSERT ... RETURNING always returns the row
-    return _key(row), token
+    return key_of_row(row), token
 
 
 async def authenticate(conn: Connection, token: str) -> ApiKey | None:
@@ -90,7 +91,7 @@ async def authenticate(conn: Connection, token: str) -> ApiKey | None:
         "SELECT * FROM api_keys WHERE token_sha256 = $1 AND (revoked_at IS NULL OR revoked_at > now())",
         token_digest(token),
     )
-    return None if row is None else _key(row)
+    return None if row is None else key_of_row(row)
 
 
 async def revoke_key(conn: Connection, key_id: str) -> ApiKey | None:
@@ -98,4 +99,4 @@ async def revoke_key(conn: Connection, key_id: str) -> ApiKey | None:
     row = await conn.fetchrow(
         "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *", key_id
     )
-    return None if row is None else _key(row)
+    return None if row is None else key_of_row(row)

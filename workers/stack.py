@@ -100,6 +100,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 codec=client.data_converter.payload_codec,
                 ui_origins=tuple(settings.temporal_ui_origins),
                 webhooks=WebhookConfig.from_settings(settings, ring),
+                session_lifetime=timedelta(minutes=settings.session_minutes),
             ),
             settings.api_port,
         )
