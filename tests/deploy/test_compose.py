@@ -46,15 +46,16 @@ def test_docker_compose_loads_the_stack_with_the_example_settings() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_docker_compose_refuses_to_start_without_the_database_passwords(tmp_path: Path) -> None:
-    # The codec keys given: Compose names one missing required variable, whichever it meets first.
-    without_passwords = tmp_path / "without-passwords.env"
-    without_passwords.write_text("CODEC_KEYS=change-me\n", encoding="utf-8")
+@pytest.mark.parametrize("password", ["POSTGRES_PASSWORD", "TEMPORAL_POSTGRES_PASSWORD", "SERVICE_DB_PASSWORD"])
+def test_docker_compose_refuses_to_start_without_each_database_password(tmp_path: Path, password: str) -> None:
+    settings = re.sub(rf"^{password}=.*$", f"{password}=", ENV_EXAMPLE.read_text(encoding="utf-8"), flags=re.M)
+    without_password = tmp_path / "without-password.env"
+    without_password.write_text(settings, encoding="utf-8")
 
-    result = run_compose("config", "--quiet", env_file=without_passwords)
+    result = run_compose("config", "--quiet", env_file=without_password)
 
     assert result.returncode != 0
-    assert "POSTGRES_PASSWORD" in result.stderr
+    assert password in result.stderr
 
 
 def test_docker_compose_refuses_to_start_without_codec_keys(tmp_path: Path) -> None:

@@ -66,11 +66,11 @@ async def keys(pool: asyncpg.Pool) -> Keys:
 
 
 @pytest_asyncio.fixture
-async def api_context(client: Client, pool: asyncpg.Pool, task_queue: str) -> ApiContext:
-    """The API's context on this test's worker; QR codes point where the worker's settings say."""
+async def api_context(client: Client, service_pool: asyncpg.Pool, task_queue: str) -> ApiContext:
+    """The API's context on this test's worker, as the service role; QR codes point where the settings say."""
     return ApiContext(
         client=client,
-        pool=pool,
+        pool=service_pool,
         task_queue=task_queue,
         public_base_url=get_settings().public_base_url,
         webhooks=LOCAL_WEBHOOKS,

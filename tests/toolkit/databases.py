@@ -5,6 +5,7 @@ each is named after its purpose, made ready the same way and dropped however the
 """
 
 import os
+import secrets
 import shutil
 import tempfile
 import uuid
@@ -34,6 +35,30 @@ class Contents(Enum):
 def dsn_of(server_dsn: str, name: str) -> str:
     """`server_dsn` pointed at database `name` (socket-directory DSNs too)."""
     return urlunsplit(urlsplit(server_dsn)._replace(path=f"/{name}"))
+
+
+def dsn_as(dsn: str, user: str, password: str) -> str:
+    """`dsn` logging in as `user` with `password` instead."""
+    parts = urlsplit(dsn)
+    where = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{where}"))
+
+
+@asynccontextmanager
+async def service_login(database_dsn: str) -> AsyncIterator[str]:
+    """A DSN of `database_dsn` as a fresh login role in `iin_service` (what the API and worker run as).
+
+    The role is the cluster's, so it gets a name of its own and is dropped on the way out; the
+    database must be migrated (migration 0015 creates `iin_service` and grants it its rights).
+    """
+    user, password = f"iin_test_service_{uuid.uuid4().hex[:12]}", secrets.token_urlsafe(16)
+    admin = await asyncpg.connect(database_dsn)
+    try:
+        await admin.execute(f"CREATE ROLE {user} LOGIN PASSWORD '{password}' IN ROLE iin_service")
+        yield dsn_as(database_dsn, user, password)
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {user}")
+        await admin.close()
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from db.pool import create_pool
-from tests.toolkit.databases import FreshDatabase, fresh_database, postgres_server
+from tests.toolkit.databases import FreshDatabase, fresh_database, postgres_server, service_login
 from tests.toolkit.environments import OPTION, TIME_SKIPPING, Environments
 from workers.worker import build_worker
 
@@ -41,6 +41,19 @@ async def pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(database_dsn, min_size=2, max_size=20)
     yield pool
     await pool.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def service_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on the session's database as a role in `iin_service`, as the API and worker run in production.
+
+    The test workers and the API run on it, so every real-stack test also proves the role's rights suffice;
+    tests set up and inspect rows through `pool`, the owner's.
+    """
+    async with service_login(database_dsn) as dsn:
+        pool = await create_pool(dsn, min_size=2, max_size=20)
+        yield pool
+        await pool.close()
 
 
 @pytest_asyncio.fixture
@@ -88,16 +101,16 @@ def client(dev_env: WorkflowEnvironment) -> Client:
 
 
 @pytest_asyncio.fixture
-async def task_queue(client: Client, pool: asyncpg.Pool) -> AsyncIterator[str]:
-    """A worker on `dev_env`, on a task queue of this test's own."""
+async def task_queue(client: Client, service_pool: asyncpg.Pool) -> AsyncIterator[str]:
+    """A worker on `dev_env`, on a task queue of this test's own, as the service role."""
     queue = f"iin-test-{uuid.uuid4()}"
-    async with build_worker(client, pool, queue):
+    async with build_worker(client, service_pool, queue):
         yield queue
 
 
 @pytest_asyncio.fixture
-async def time_task_queue(time_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[str]:
-    """A worker on the time-skipping server, on a task queue of this test's own."""
+async def time_task_queue(time_env: WorkflowEnvironment, service_pool: asyncpg.Pool) -> AsyncIterator[str]:
+    """A worker on the time-skipping server, on a task queue of this test's own, as the service role."""
     queue = f"iin-test-{uuid.uuid4()}"
-    async with build_worker(time_env.client, pool, queue):
+    async with build_worker(time_env.client, service_pool, queue):
         yield queue
