@@ -204,6 +204,7 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
     people = list(registry(seed, population))
     applications = [application_of(p.person) for p in probes(people, seed + 1, probe_count)]
     figures: dict[str, object] = {"at": SYSTEM_CLOCK.now().isoformat(), "cpus": os.cpu_count(), "sizes": []}
+    out = REPO_ROOT / "bench" / "results" / f"register-scale-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
     async with bench_database() as dsn:
         pool = await create_pool(dsn, min_size=1, max_size=4)
         try:
@@ -237,11 +238,11 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
                     row["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                     say(json.dumps(row))
                     figures["sizes"].append(row)  # type: ignore[attr-defined]
+                    # After each size: an hour's run stopped at the largest keeps the smaller ones.
+                    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
                 await remote.aclose()
         finally:
             await pool.close()
-    out = REPO_ROOT / "bench" / "results" / f"register-scale-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     say(f"written to {out}")
 
 
