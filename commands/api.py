@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from api.context import ApiContext
+from api.ratelimit import RateLimits
 from api.server import build_server, start_server, stop_server
 from client import ApiError, IinClient
 from config.settings import Settings, get_settings
@@ -54,6 +55,7 @@ def api_command() -> None:
             codec=client.data_converter.payload_codec,
             ui_origins=tuple(settings.temporal_ui_origins),
             webhooks=WebhookConfig.from_settings(settings, service_key_ring(settings)),
+            rate_limits=RateLimits.from_settings(settings),
         )
         server = build_server(context, settings.api_port, settings.api_host)
         try:
