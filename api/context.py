@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from api.problems import ProblemError
+from api.ratelimit import RateLimits, limiter_of
 from clock import SYSTEM_CLOCK, Clock
 from db.api_keys import ApiKey, authenticate
 from events.config import WebhookConfig
@@ -29,6 +30,7 @@ class ApiContext:
     clock: Clock = SYSTEM_CLOCK  # when a submission is received
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)  # secrets' box, networks allowed, rotation overlap
     session_lifetime: timedelta = timedelta(hours=1)  # of a browser's sign-in (codec, desk): SESSION_MINUTES
+    rate_limits: RateLimits | None = None  # None: no limits (what tests and benchmarks build unless they say)
 
 
 def get_context(request: Request) -> ApiContext:
@@ -41,14 +43,34 @@ _bearer = HTTPBearer(auto_error=False, description="An API key created with `iin
 
 
 async def get_key(
+    request: Request,
     context: Annotated[ApiContext, Depends(get_context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
-    """The caller's API key: present, known and not revoked, or 401."""
+    """The caller's API key: present, known and not revoked, or 401; within its rate limits, or 429.
+
+    An address past its limit of failed authentications gets 429 before its key is looked up, so
+    guessing keys from it stops there, whether the next guess would be right or not.
+    """
     if credentials is None:
         raise ProblemError("unauthorized", "send an API key as 'Authorization: Bearer <key>'")
+    limiter = limiter_of(request)
+    if limiter is None:
+        return await _authenticated(context, credentials.credentials)
+    address = limiter.client(request)
+    await limiter.refuse_failing(address)
+    try:
+        key = await _authenticated(context, credentials.credentials)
+    except ProblemError:
+        await limiter.failed(address)
+        raise
+    await limiter.key(key.id)
+    return key
+
+
+async def _authenticated(context: ApiContext, token: str) -> ApiKey:
     async with context.pool.acquire() as conn:
-        key = await authenticate(conn, credentials.credentials)
+        key = await authenticate(conn, token)
     if key is None:
         raise ProblemError("unauthorized", "the API key is unknown or revoked")
     return key

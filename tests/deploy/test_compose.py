@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
+from api.ratelimit import RateLimits
 from config.settings import REPO_ROOT, Settings
 from tests.deploy.compose import ENV_EXAMPLE, raw, resolved, run_compose, service_processes
 
@@ -173,6 +174,18 @@ def test_web_ui_decodes_through_the_public_codec_endpoint() -> None:
     api = resolved()["services"]["api"]["environment"]
 
     assert ui["TEMPORAL_CODEC_ENDPOINT"] == f"{api['PUBLIC_BASE_URL']}/codec"
+
+
+def test_the_production_api_limits_requests_and_trusts_no_forwarded_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting in _setting_names():
+        monkeypatch.delenv(setting, raising=False)
+    for key, value in resolved()["services"]["api"]["environment"].items():
+        monkeypatch.setenv(key, value or "")
+
+    limits = RateLimits.from_settings(Settings(_env_file=None))
+
+    assert limits is not None
+    assert limits.trusted_proxies == ()
 
 
 def test_docker_waits_longer_than_the_graceful_shutdown() -> None:
