@@ -176,7 +176,7 @@ class Settings(BaseSettings):
         " API process's own memory (N replicas: N times the limits); redis:// needs its driver installed.",
     )
 
-    _temporal: ClientConnectConfig = PrivateAttr()
+    _temporal: ClientConfigProfile = PrivateAttr()
 
     @field_validator("rate_limit_per_key", "rate_limit_per_address", "rate_limit_auth_failures")
     @classmethod
@@ -202,10 +202,14 @@ class Settings(BaseSettings):
         return value
 
     def model_post_init(self, context: Any) -> None:
-        """Resolve the Temporal profile once: its address and namespace become these settings' own."""
+        """Resolve the Temporal profile once: its address and namespace become these settings' own.
+
+        Its certificate files are read only when a connection is made (`temporal_connect_config`): a
+        process that never connects to Temporal (`iin migrate`, `iin keys`) does not need them mounted.
+        """
         super().model_post_init(context)
         profile = ClientConfigProfile.load(self.temporal_profile, override_env_vars=self._temporal_variables())
-        self._temporal = profile.to_client_connect_config()
+        self._temporal = profile
         if profile.address:
             self.temporal_address = profile.address
         if profile.namespace:
@@ -221,7 +225,7 @@ class Settings(BaseSettings):
 
     def temporal_connect_config(self) -> ClientConnectConfig:
         """Keyword arguments for `Client.connect`: address, namespace, API key, TLS, gRPC metadata."""
-        return ClientConnectConfig(**self._temporal)
+        return self._temporal.to_client_connect_config()
 
     def _temporal_variables(self) -> dict[str, str]:
         # envconfig is handed exactly what these settings read (environment or .env), never the raw

@@ -132,6 +132,19 @@ def test_mtls_reads_the_certificate_files(monkeypatch: pytest.MonkeyPatch, tmp_p
     )
 
 
+def test_a_process_that_never_connects_to_temporal_needs_no_certificate_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The compose file gives every process the mTLS paths; `migrate` mounts no certificate.
+    monkeypatch.setenv("TEMPORAL_TLS", "true")
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_CERT_PATH", str(tmp_path / "absent.pem"))
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_KEY_PATH", str(tmp_path / "absent-key.pem"))
+    settings = Settings()
+
+    with pytest.raises(FileNotFoundError, match=r"absent\.pem"):
+        settings.temporal_connect_config()
+
+
 def test_the_example_env_file_lists_every_setting() -> None:
     listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", (REPO_ROOT / ".env.example").read_text(), re.MULTILINE))
 
