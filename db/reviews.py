@@ -154,7 +154,7 @@ async def lock_approvals(conn: Connection, application_id: UUID) -> None:
     """Serialize, until the transaction ends, the approvals of one application: two reviewers approving
     at once see each other, so neither waits for a second pair of eyes that is already there."""
     await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended('review-approval/' || $1::text, 0))", application_id
+        "SELECT pg_advisory_xact_lock(hashtextextended('review-approval/' || $1::uuid::text, 0))", application_id
     )
 
 
