@@ -44,10 +44,13 @@ COOKIE = "iin_desk_session"
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")  # schemas.text.Identifier's pattern
 _REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # an Idempotency-Key's (api/updates.py)
 router = APIRouter(prefix="/desk", include_in_schema=False)
-# The verification page's headers, and forms may post to this origin only.
+# The verification page's headers, and forms may post to this origin only. Referrer-Policy same-origin,
+# not no-referrer: under no-referrer a browser sends `Origin: null` with the desk's own forms, which the
+# Origin check could not tell from a foreign page's; other sites still get no referrer.
 HEADERS = PAGE_HEADERS | {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self';"
-    " frame-ancestors 'none'; base-uri 'none'"
+    " frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "same-origin",
 }
 
 

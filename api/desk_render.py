@@ -225,7 +225,9 @@ def comparison_page(shown: ReviewComparison, lang: Lang, csrf: str, request_key:
         f'<label for="note">{_e(text("note", lang))}</label><textarea id="note" name="note" rows="2" maxlength="500">'
         f'</textarea><p><button id="send">{_e(text("send", lang))}</button></p></fieldset></form>'
     )
-    return page(str(application_id), head + candidates + form, lang, signed_in=csrf)
+    return page(
+        str(application_id), head + candidates + form, lang, signed_in=csrf, path=f"/desk/applications/{application_id}"
+    )
 
 
 def message_page(title: str, message: str, lang: Lang, csrf: str | None, *, error: bool = True) -> str:

@@ -119,7 +119,8 @@ async def test_the_service_role_cannot_delete_what_answers_for_a_decision(
 
 
 @pytest.mark.parametrize(
-    "table", ["audit_events", "decisions", "history_archive", "rejection_notices", "review_access_log", "review_approvals"]
+    "table",
+    ["audit_events", "decisions", "history_archive", "rejection_notices", "review_access_log", "review_approvals"],
 )
 async def test_the_service_role_cannot_rewrite_what_answers_for_a_decision(
     service_pool: asyncpg.Pool, table: str
