@@ -165,8 +165,6 @@ async def test_a_verdict_moves_the_application_out_of_the_queue(
     )
 
     assert answer.status_code == 200 and answer.json()["iin"], answer.text
-    await eventually(
-        lambda: _queue_ids(http, keys.reviewer), lambda ids: str(application.application_id) not in ids
-    )
+    await eventually(lambda: _queue_ids(http, keys.reviewer), lambda ids: str(application.application_id) not in ids)
     comparison = await http.get(f"/v1/reviews/{application.application_id}", headers=bearer(keys.reviewer))
     assert comparison.status_code == 404
