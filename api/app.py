@@ -9,6 +9,7 @@ from api import applications, desk, events, health, issued, page, problems, revi
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
+from api.ratelimit import Limiter
 from events.listener import EventListener
 
 DESCRIPTION = """\
@@ -30,6 +31,8 @@ def create_app(context: ApiContext) -> FastAPI:
     )
     app.state.context = context
     app.state.listener = EventListener(context.pool)  # long polls: woken by NOTIFY as events commit
+    # api/ratelimit.py: per key, per address on the public check, failed authentications; None: no limits.
+    app.state.limiter = Limiter(context.rate_limits) if context.rate_limits is not None else None
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from api.problems import ProblemError
+from api.ratelimit import RateLimits, limiter_of
 from clock import SYSTEM_CLOCK, Clock
 from db.api_keys import ApiKey, authenticate
 from events.config import WebhookConfig
@@ -32,6 +33,7 @@ class ApiContext:
     session_lifetime: timedelta = timedelta(hours=1)  # of a browser's sign-in (codec, desk): SESSION_MINUTES
     register: RegisterRecords | None = None  # the desk reads candidates there; None: the embedded one (pool)
     review_four_eyes: bool = False  # REVIEW_FOUR_EYES: different_person needs two different reviewer keys
+    rate_limits: RateLimits | None = None  # None: no limits (what tests and benchmarks build unless they say)
 
 
 def get_context(request: Request) -> ApiContext:
@@ -44,14 +46,34 @@ _bearer = HTTPBearer(auto_error=False, description="An API key created with `iin
 
 
 async def get_key(
+    request: Request,
     context: Annotated[ApiContext, Depends(get_context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
-    """The caller's API key: present, known and not revoked, or 401."""
+    """The caller's API key: present, known and not revoked, or 401; within its rate limits, or 429.
+
+    An address past its limit of failed authentications gets 429 before its key is looked up, so
+    guessing keys from it stops there, whether the next guess would be right or not.
+    """
     if credentials is None:
         raise ProblemError("unauthorized", "send an API key as 'Authorization: Bearer <key>'")
+    limiter = limiter_of(request)
+    if limiter is None:
+        return await _authenticated(context, credentials.credentials)
+    address = limiter.client(request)
+    await limiter.refuse_failing(address)
+    try:
+        key = await _authenticated(context, credentials.credentials)
+    except ProblemError:
+        await limiter.failed(address)
+        raise
+    await limiter.key(key.id)
+    return key
+
+
+async def _authenticated(context: ApiContext, token: str) -> ApiKey:
     async with context.pool.acquire() as conn:
-        key = await authenticate(conn, credentials.credentials)
+        key = await authenticate(conn, token)
     if key is None:
         raise ProblemError("unauthorized", "the API key is unknown or revoked")
     return key

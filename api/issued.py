@@ -3,11 +3,12 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api.context import ApiContext, Caller, Context
 from api.models import CertificateVerification, EstablishmentShown
 from api.problems import ProblemError
+from api.ratelimit import limiter_of
 from api.responses import problems
 from db.certificates import StoredDocument, certificate_facts, certificate_pdf, notice_pdf
 
@@ -56,6 +57,13 @@ async def get_certificate(number: CertificateNumber, context: Context, caller: C
     return _pdf(document, number)
 
 
+async def limit_checks(request: Request) -> None:
+    """Count a certificate check (JSON or page) against the client's address: TooManyRequests past its limit."""
+    limiter = limiter_of(request)
+    if limiter is not None:
+        await limiter.public(request)
+
+
 async def verify(context: ApiContext, number: str) -> CertificateVerification | None:
     """What a verifier may learn about `number`, or None when no such certificate was issued."""
     async with context.pool.acquire() as conn:
@@ -78,10 +86,13 @@ async def verify(context: ApiContext, number: str) -> CertificateVerification | 
 @router.get(
     "/v1/certificates/{number}/verification",
     response_model=CertificateVerification,
-    responses=problems(404, 422),
+    responses=problems(404, 422, 429),
+    dependencies=[Depends(limit_checks)],
 )
 async def verify_certificate(number: CertificateNumber, context: Context) -> CertificateVerification:
-    """Public, no key: whether the certificate is genuine and valid, with the IIN partly masked."""
+    """Public, no key: whether the certificate is genuine and valid, with the IIN partly masked.
+
+    Limited per client address (429 with Retry-After past RATE_LIMIT_PER_ADDRESS), with the page."""
     verification = await verify(context, number)
     if verification is None:
         raise ProblemError("not-found", f"no certificate {number} was issued")

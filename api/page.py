@@ -7,12 +7,13 @@ does not show itself: the verdict, the IIN partly masked, the establishment, the
 import re
 from html import escape
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.context import Context
-from api.issued import verify
+from api.issued import limit_checks, verify
 from api.models import CertificateVerification
+from api.ratelimit import TooManyRequests
 from issued.certificate import KINDS, VERIFICATION_PATH, country_name
 
 CERTIFICATE_NUMBER = re.compile(r"KZ(-[A-Z2-7]{4}){4}")
@@ -31,7 +32,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;b
 main{max-width:36rem;margin:0 auto;padding:1rem}
 h1{font-size:1.1rem;margin:.5rem 0 1rem}
 .verdict{border-radius:.75rem;padding:1rem;margin-bottom:1rem;color:#fff;font-size:1.15rem;line-height:1.5}
-.valid{background:#1a7f37}.revoked{background:#b35900}.unknown{background:#cf222e}
+.valid{background:#1a7f37}.revoked{background:#b35900}.unknown{background:#cf222e}.limited{background:#57606a}
 dl{background:#fff;border-radius:.75rem;padding:1rem;margin:0}
 dt{font-size:.8rem;color:#57606a;margin-top:.75rem}dt:first-child{margin-top:0}
 dd{margin:0;font-size:1.05rem;font-weight:600;overflow-wrap:anywhere}
@@ -59,10 +60,30 @@ LABELS = {
 }
 
 
-def _verdict(kind: str) -> str:
-    kk, ru, en = VERDICTS[kind]
+WAIT = (
+    "Тексеру тым жиі сұралды. {seconds} секундтан кейін қайталаңыз.",
+    "Слишком много проверок. Повторите через {seconds} с.",
+    "Too many checks. Try again in {seconds} seconds.",
+)
+TITLE = "ЖСН куәлігін тексеру / Проверка свидетельства / Certificate check"
+HEADING = "Тіркеу куәлігін тексеру / Проверка регистрационного свидетельства / Registration certificate check"
+
+
+def _document(body: str) -> str:
     return (
-        f'<div class="verdict {kind}" id="verdict" data-verdict="{kind}">'
+        '<!doctype html><html lang="kk"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{TITLE}</title><style>{STYLE}</style>"
+        f"</head><body><main><h1>{HEADING}</h1>{body}"
+        '<p class="note">Қазақстан Республикасы · Республика Казахстан · Republic of Kazakhstan</p>'
+        "</main></body></html>"
+    )
+
+
+def _verdict(kind: str, lines: tuple[str, str, str] | None = None, style: str | None = None) -> str:
+    kk, ru, en = lines or VERDICTS[kind]
+    return (
+        f'<div class="verdict {style or kind}" id="verdict" data-verdict="{kind}">'
         f'<div lang="kk">{kk}</div><div lang="ru">{ru}</div><div lang="en">{en}</div></div>'
     )
 
@@ -84,21 +105,26 @@ def render_page(number: str, verification: CertificateVerification | None) -> st
         if verification.revoked_on is not None:
             rows.append(("revoked_on", verification.revoked_on.strftime("%d.%m.%Y")))
     details = "".join(f'<dt>{escape(LABELS[k])}</dt><dd id="{k}">{escape(v)}</dd>' for k, v in rows)
-    return (
-        '<!doctype html><html lang="kk"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>ЖСН куәлігін тексеру / Проверка свидетельства / Certificate check</title><style>{STYLE}</style>"
-        "</head><body><main>"
-        "<h1>Тіркеу куәлігін тексеру / Проверка регистрационного свидетельства / Registration certificate check</h1>"
-        f"{verdict}<dl>{details}</dl>"
-        '<p class="note">Қазақстан Республикасы · Республика Казахстан · Republic of Kazakhstan</p>'
-        "</main></body></html>"
-    )
+    return _document(f"{verdict}<dl>{details}</dl>")
+
+
+def render_too_many(seconds: int) -> str:
+    """The page instead of a verdict when the client's address made too many checks: when to try again."""
+    kk, ru, en = (line.format(seconds=seconds) for line in WAIT)
+    return _document(_verdict("rate-limited", (kk, ru, en), style="limited"))
 
 
 @router.get(VERIFICATION_PATH + "{number}", response_class=HTMLResponse, include_in_schema=False)
-async def verification_page(number: str, context: Context) -> HTMLResponse:
-    """The verification page of a certificate number; an unknown number shows 'not issued' (404)."""
+async def verification_page(number: str, request: Request, context: Context) -> HTMLResponse:
+    """The verification page of a certificate number; an unknown number shows 'not issued' (404).
+
+    Counted with the JSON check against the client's address: past its limit, a page saying when to try
+    again (429, Retry-After), with the page's own headers."""
+    try:
+        await limit_checks(request)
+    except TooManyRequests as refused:
+        headers = HEADERS | {"Retry-After": str(refused.retry_after)}
+        return HTMLResponse(render_too_many(refused.retry_after), status_code=429, headers=headers)
     # A number that cannot be a certificate's (api.issued.CertificateNumber) was never issued; it is not
     # looked up, so bytes PostgreSQL refuses in text (NUL) never reach it.
     verification = await verify(context, number) if CERTIFICATE_NUMBER.fullmatch(number) else None

@@ -26,6 +26,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "update-rejected": (409, "The application does not accept this now"),
     "idempotency-key-reused": (409, "This Idempotency-Key was sent with another request"),
     "unsafe-webhook-url": (422, "Webhooks may not be sent to this URL"),
+    "rate-limited": (429, "Too many requests"),
     "unavailable": (503, "A service this depends on is unavailable"),
     "internal": (500, "Internal error"),
 }
@@ -35,13 +36,20 @@ class ProblemError(Exception):
     """An error answered as a problem of a known type."""
 
     def __init__(
-        self, slug: str, detail: str | None = None, *, errors: list[FieldError] | None = None, code: str | None = None
+        self,
+        slug: str,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail or slug)
         self.slug = slug
         self.detail = detail
         self.errors = errors or []
         self.code = code
+        self.headers = headers or {}
 
 
 def problem_type(slug: str) -> str:
@@ -87,7 +95,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, error: ProblemError) -> JSONResponse:
         status, title = PROBLEM_TYPES[error.slug]
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        headers = ({"WWW-Authenticate": "Bearer"} if status == 401 else {}) | error.headers
         return problem_response(
             request, error.slug, status, title, error.detail, errors=error.errors, code=error.code, headers=headers
         )

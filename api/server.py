@@ -23,8 +23,15 @@ class EmbeddedServer(uvicorn.Server):
 
 
 def build_server(context: ApiContext, port: int, host: str = "127.0.0.1") -> EmbeddedServer:
-    """A server for the API; `port=0` picks a free port (see `bound_port`)."""
-    config = uvicorn.Config(create_app(context), host=host, port=port, log_level="warning", lifespan="off")
+    """A server for the API; `port=0` picks a free port (see `bound_port`).
+
+    uvicorn's proxy headers are off: by default it would take X-Forwarded-For (and FORWARDED_ALLOW_IPS
+    from the environment) from any peer on loopback as the client's address, which anyone on the host
+    could then choose. The rate limits read the header themselves, from RATE_LIMIT_TRUSTED_PROXIES only.
+    """
+    config = uvicorn.Config(
+        create_app(context), host=host, port=port, log_level="warning", lifespan="off", proxy_headers=False
+    )
     return EmbeddedServer(config)
 
 

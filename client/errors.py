@@ -50,6 +50,14 @@ class IdempotencyKeyReused(ApiError):
     """The Idempotency-Key was sent before with another request."""
 
 
+class RateLimited(ApiError):
+    """Too many requests (the key's limit, or the address's); `retry_after` is the seconds to wait, if said."""
+
+    def __init__(self, problem: Problem, retry_after: int | None = None) -> None:
+        super().__init__(problem)
+        self.retry_after = retry_after
+
+
 class Unavailable(ApiError):
     """Temporal or PostgreSQL is not reachable; try again later."""
 
@@ -79,6 +87,9 @@ def error_from(response: httpx.Response) -> ApiError:
         problem = Problem(type="about:blank", title=response.reason_phrase or "error", status=response.status_code)
         return ServerError(problem)
     slug = problem.type.removeprefix(PROBLEM_BASE)
+    if slug == "rate-limited":
+        wait = response.headers.get("retry-after", "")
+        return RateLimited(problem, int(wait) if wait.isdigit() else None)
     if slug in _BY_TYPE:
         return _BY_TYPE[slug](problem)
     if problem.status == 422 and problem.code is not None:

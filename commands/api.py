@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from api.context import ApiContext
+from api.ratelimit import RateLimits
 from api.server import build_server, start_server, stop_server
 from client import ApiError, IinClient
 from config.settings import Settings, get_settings
@@ -60,6 +61,7 @@ def api_command() -> None:
             session_lifetime=timedelta(minutes=settings.session_minutes),
             register=register,
             review_four_eyes=settings.review_four_eyes,
+            rate_limits=RateLimits.from_settings(settings),
         )
         server = build_server(context, settings.api_port, settings.api_host)
         try:

@@ -18,6 +18,7 @@ from commands.archive import app as archive_app
 from commands.archive import ensure_sweep_schedule
 from commands.audit import audit_app
 from commands.calendars import app as calendar_app
+from commands.certs import app as certs_app
 from commands.invalid_documents import app as invalid_documents_app
 from commands.periods import app as periods_app
 from commands.register import app as register_app
@@ -45,6 +46,7 @@ app.add_typer(invalid_documents_app, name="invalid-documents")
 app.add_typer(register_app, name="register")
 app.add_typer(keys_app, name="keys")
 app.add_typer(reviews_app, name="reviews")
+app.add_typer(certs_app, name="certs")
 app.command("api")(api_command)
 app.command("register-simulator")(register_simulator)
 console = Console(soft_wrap=True)

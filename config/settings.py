@@ -1,16 +1,29 @@
 """Every setting of the service, read from the environment (prefix-free names, as operators expect)."""
 
+import ipaddress
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, PrivateAttr, SecretStr
+from limits import parse_many
+from limits.aio import storage as limit_storages
+from pydantic import Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.envconfig import ClientConfigProfile, ClientConnectConfig
 
 from db.pool import DEFAULT_GUARDS, SessionGuards
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The stores of `limits` that keep a moving window (memcached keeps none), by URI scheme.
+RATE_LIMIT_SCHEMES = frozenset(
+    scheme.removeprefix("async+")
+    for store in vars(limit_storages).values()
+    if isinstance(store, type)
+    and issubclass(store, limit_storages.Storage)
+    and issubclass(store, limit_storages.MovingWindowSupport)
+    for scheme in store.STORAGE_SCHEME or ()
+)
 
 
 class Settings(BaseSettings):
@@ -136,13 +149,72 @@ class Settings(BaseSettings):
         default=24.0, ge=0, description="After a secret rotation, how long the old secret still signs."
     )
 
-    _temporal: ClientConnectConfig = PrivateAttr()
+    # Rate limits (docs/operations.md, "Rate limits"; api/ratelimit.py): 429 with Retry-After past them.
+    rate_limit_enabled: bool = Field(
+        default=True,
+        description="Limit requests per API key, per client address on the public certificate check, and"
+        " failed authentications per address; false turns every limit off (throughput tests, benchmarks).",
+    )
+    rate_limit_per_key: str = Field(
+        default="600/minute",
+        description="Requests one API key may make to the /v1 API, in any moving window: '600/minute', or"
+        " several joined by ';' ('20/second;600/minute').",
+    )
+    rate_limit_per_address: str = Field(
+        default="60/minute",
+        description="Certificate checks (GET /v1/certificates/{n}/verification and the page /verify/{n})"
+        " one client address may make; IPv6 addresses count by their /64.",
+    )
+    rate_limit_auth_failures: str = Field(
+        default="30/minute",
+        description="Failed authentications (unknown or revoked key) one client address may make; past it,"
+        " every request with a key from that address gets 429, its key not even looked up.",
+    )
+    rate_limit_trusted_proxies: list[str] = Field(
+        default=[],
+        description="Networks of the reverse proxies in front of the API whose X-Forwarded-For names the"
+        ' client (JSON list, e.g. ["10.0.0.0/8"]); empty: X-Forwarded-For is ignored, the peer is the client.',
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where the counts are kept, a storage URI of the `limits` library: memory:// is each"
+        " API process's own memory (N replicas: N times the limits); redis:// needs its driver installed.",
+    )
+
+    _temporal: ClientConfigProfile = PrivateAttr()
+
+    @field_validator("rate_limit_per_key", "rate_limit_per_address", "rate_limit_auth_failures")
+    @classmethod
+    def _rate_limits(cls, value: str) -> str:
+        items = parse_many(value)  # ValueError if it is not 'N/unit[;N/unit...]'
+        if any(item.amount < 1 for item in items):
+            raise ValueError("a limit allows at least 1 request; RATE_LIMIT_ENABLED=false turns limits off")
+        return value
+
+    @field_validator("rate_limit_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError if it is not a network
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str) -> str:
+        scheme = urllib.parse.urlparse(value).scheme.removeprefix("async+")
+        if scheme not in RATE_LIMIT_SCHEMES:
+            raise ValueError(f"not a `limits` storage with a moving window: one of {sorted(RATE_LIMIT_SCHEMES)}")
+        return value
 
     def model_post_init(self, context: Any) -> None:
-        """Resolve the Temporal profile once: its address and namespace become these settings' own."""
+        """Resolve the Temporal profile once: its address and namespace become these settings' own.
+
+        Its certificate files are read only when a connection is made (`temporal_connect_config`): a
+        process that never connects to Temporal (`iin migrate`, `iin keys`) does not need them mounted.
+        """
         super().model_post_init(context)
         profile = ClientConfigProfile.load(self.temporal_profile, override_env_vars=self._temporal_variables())
-        self._temporal = profile.to_client_connect_config()
+        self._temporal = profile
         if profile.address:
             self.temporal_address = profile.address
         if profile.namespace:
@@ -158,7 +230,7 @@ class Settings(BaseSettings):
 
     def temporal_connect_config(self) -> ClientConnectConfig:
         """Keyword arguments for `Client.connect`: address, namespace, API key, TLS, gRPC metadata."""
-        return ClientConnectConfig(**self._temporal)
+        return self._temporal.to_client_connect_config()
 
     def _temporal_variables(self) -> dict[str, str]:
         # envconfig is handed exactly what these settings read (environment or .env), never the raw

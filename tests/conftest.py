@@ -14,4 +14,5 @@ pytest_plugins = [
     "tests.toolkit.api",
     "tests.toolkit.commands",
     "tests.toolkit.register",
+    "tests.toolkit.tls",
 ]

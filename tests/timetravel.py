@@ -52,10 +52,16 @@ def start(at: str | None) -> None:
 
 def stop() -> None:
     """Back to the real time."""
-    global _travel
+    global _travel, _offset
     if _travel is not None:
         _travel.stop()
         _travel = None
+        _offset = timedelta()
+
+
+def real_now() -> datetime:
+    """The machine's real time, even while the session travels: what OpenSSL and the SDK's TLS check certificates by."""
+    return SYSTEM_CLOCK.now() - _offset
 
 
 def traveling() -> bool:

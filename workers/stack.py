@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from api.context import ApiContext
+from api.ratelimit import RateLimits
 from api.server import build_server, start_server, stop_server
 from codec.settings import key_ring, local_key_ring
 from commands.archive import SCHEDULE_ID, SWEEP_EVERY, ensure_sweep_schedule
@@ -103,6 +104,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 session_lifetime=timedelta(minutes=settings.session_minutes),
                 register=register,
                 review_four_eyes=settings.review_four_eyes,
+                rate_limits=RateLimits.from_settings(settings),
             ),
             settings.api_port,
         )

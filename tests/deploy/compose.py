@@ -46,18 +46,24 @@ def run_compose(*args: str, env_file: Path) -> subprocess.CompletedProcess[str]:
 
 
 @cache
-def resolved() -> dict[str, Any]:
-    """The stack as `docker compose config` resolves it with the values of .env.example."""
-    result = run_compose("config", "--format", "json", env_file=ENV_EXAMPLE)
+def resolved(*profiles: str) -> dict[str, Any]:
+    """The stack as `docker compose config` resolves it with the values of .env.example (and these profiles)."""
+    chosen = [argument for profile in profiles for argument in ("--profile", profile)]
+    result = run_compose(*chosen, "config", "--format", "json", env_file=ENV_EXAMPLE)
     assert result.returncode == 0, result.stderr
     loaded: dict[str, Any] = json.loads(result.stdout)
     return loaded
 
 
+def on_demand(service: dict[str, Any]) -> bool:
+    """Whether a service runs only when asked for (`--profile`), not with the stack."""
+    return bool(service.get("profiles"))
+
+
 def service_processes() -> dict[str, dict[str, Any]]:
-    """The services that run the service's own image (worker, API and the one-shot jobs)."""
+    """The services of the stack that run the service's own image (worker, API and the one-shot jobs)."""
     return {
         name: service
         for name, service in raw()["services"].items()
-        if str(service.get("image", "")).startswith(f"{SERVICE_IMAGE}:")
+        if str(service.get("image", "")).startswith(f"{SERVICE_IMAGE}:") and not on_demand(service)
     }

@@ -8,9 +8,11 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from temporalio.service import TLSConfig
 
+from api.ratelimit import RateLimits
 from config.settings import REPO_ROOT, Settings
-from tests.deploy.compose import ENV_EXAMPLE, raw, resolved, run_compose, service_processes
+from tests.deploy.compose import COMPOSE_FILE, ENV_EXAMPLE, on_demand, raw, resolved, run_compose, service_processes
 
 SCHEMA = Path(__file__).with_name("compose-spec.json")
 OPERATIONS = REPO_ROOT / "docs" / "operations.md"
@@ -91,25 +93,49 @@ def test_the_service_processes_get_no_variable_the_settings_do_not_know() -> Non
         assert not unknown, f"{name}: {unknown}"
 
 
-def test_the_resolved_environment_makes_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_variable_of_the_example_env_file_is_a_setting_or_used_by_the_compose_file() -> None:
+    listed = _variables_listed_in(ENV_EXAMPLE)
+
+    assert listed - _setting_names() - _variables_interpolated() == set()
+
+
+def test_every_variable_the_compose_file_reads_is_in_the_example_env_file() -> None:
+    assert _variables_interpolated() - _variables_listed_in(ENV_EXAMPLE) == set()
+
+
+def test_the_resolved_environment_makes_valid_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    worker = resolved()["services"]["worker"]
+    # The secrets mounted into the container: files of their own here, holding their names.
+    mounted = {f"/run/secrets/{secret['target']}": secret["source"] for secret in worker["secrets"]}
+    for name in mounted.values():
+        (tmp_path / name).write_bytes(name.encode())
     for setting in _setting_names():
         monkeypatch.delenv(setting, raising=False)
-    for key, value in resolved()["services"]["worker"]["environment"].items():
-        monkeypatch.setenv(key, value or "")
+    for key, value in worker["environment"].items():
+        monkeypatch.setenv(key, str(tmp_path / mounted[value]) if value in mounted else value or "")
 
     settings = Settings(_env_file=None)
 
     assert settings.database_url is not None and "@postgres:5432/iin" in settings.database_url
     assert settings.temporal_address == "temporal:7233"
     assert settings.temporal_api_key is None
-    assert settings.temporal_connect_config() == {"target_host": "temporal:7233", "namespace": "default"}
+    assert settings.temporal_connect_config() == {
+        "target_host": "temporal:7233",
+        "namespace": "default",
+        "tls": TLSConfig(
+            server_root_ca_cert=b"temporal-ca",
+            client_cert=b"worker-cert",
+            client_private_key=b"worker-key",
+            domain="temporal",
+        ),
+    }
 
 
 def test_every_image_is_pinned_to_a_version() -> None:
     for name, service in resolved()["services"].items():
         repository, _, tag = service["image"].rpartition(":")
         assert repository, f"{name}: {service['image']} has no tag"
-        assert re.fullmatch(r"\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?", tag), f"{name}: {service['image']} is not a version"
+        assert re.fullmatch(r"v?\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?", tag), f"{name}: {service['image']} is not a version"
 
 
 def test_no_service_fixes_its_container_name() -> None:
@@ -127,7 +153,7 @@ def test_workers_publish_no_host_port_so_they_scale() -> None:
 
 def test_long_running_services_have_health_checks_and_restart() -> None:
     for name, service in raw()["services"].items():
-        if name in ONE_SHOT:
+        if name in ONE_SHOT or on_demand(service):
             continue
         assert service["restart"] == "unless-stopped", name
         assert service["healthcheck"]["test"], name
@@ -175,11 +201,33 @@ def test_web_ui_decodes_through_the_public_codec_endpoint() -> None:
     assert ui["TEMPORAL_CODEC_ENDPOINT"] == f"{api['PUBLIC_BASE_URL']}/codec"
 
 
+def test_the_production_api_limits_requests_and_trusts_no_forwarded_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting in _setting_names():
+        monkeypatch.delenv(setting, raising=False)
+    for key, value in resolved()["services"]["api"]["environment"].items():
+        monkeypatch.setenv(key, value or "")
+
+    limits = RateLimits.from_settings(Settings(_env_file=None))
+
+    assert limits is not None
+    assert limits.trusted_proxies == ()
+
+
 def test_docker_waits_longer_than_the_graceful_shutdown() -> None:
     worker = resolved()["services"]["worker"]
     grace = float(worker["environment"]["WORKER_GRACEFUL_SHUTDOWN_SECONDS"])
 
     assert _seconds(worker["stop_grace_period"]) > grace + 5
+
+
+def _variables_listed_in(env_file: Path) -> set[str]:
+    """NAME of every `NAME=` or `#NAME=` line."""
+    return set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", env_file.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+def _variables_interpolated() -> set[str]:
+    """Every variable docker-compose.yml interpolates (`${NAME...}`), whatever the service."""
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", COMPOSE_FILE.read_text(encoding="utf-8")))
 
 
 def _seconds(duration: str) -> float:

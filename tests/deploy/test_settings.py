@@ -132,6 +132,19 @@ def test_mtls_reads_the_certificate_files(monkeypatch: pytest.MonkeyPatch, tmp_p
     )
 
 
+def test_a_process_that_never_connects_to_temporal_needs_no_certificate_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The compose file gives every process the mTLS paths; `migrate` mounts no certificate.
+    monkeypatch.setenv("TEMPORAL_TLS", "true")
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_CERT_PATH", str(tmp_path / "absent.pem"))
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_KEY_PATH", str(tmp_path / "absent-key.pem"))
+    settings = Settings()
+
+    with pytest.raises(FileNotFoundError, match=r"absent\.pem"):
+        settings.temporal_connect_config()
+
+
 def test_the_example_env_file_lists_every_setting() -> None:
     listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", (REPO_ROOT / ".env.example").read_text(), re.MULTILINE))
 
@@ -161,3 +174,41 @@ def _shipped_packages() -> list[str]:
 
 def test_the_worker_probes_and_metrics_listen_on_this_host_only_by_default() -> None:
     assert Settings().worker_health_host == "127.0.0.1"
+
+
+def test_rate_limits_are_on_by_default() -> None:
+    settings = Settings()
+
+    assert settings.rate_limit_enabled
+    assert settings.rate_limit_trusted_proxies == []  # X-Forwarded-For trusted from no one
+
+
+@pytest.mark.parametrize("value", ["600/fortnight", "many", "0/minute"])
+def test_a_rate_limit_that_allows_no_request_or_is_not_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_KEY", value)
+
+    with pytest.raises(ValueError, match="rate_limit_per_key"):
+        Settings()
+
+
+def test_several_rate_limits_may_be_given_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_ADDRESS", "5/second;60/minute")
+
+    assert Settings().rate_limit_per_address == "5/second;60/minute"
+
+
+def test_a_trusted_proxy_that_is_not_a_network_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_TRUSTED_PROXIES", '["10.0.0.0/8", "proxy.internal"]')
+
+    with pytest.raises(ValueError, match="rate_limit_trusted_proxies"):
+        Settings()
+
+
+@pytest.mark.parametrize("value", ["memcached://cache:11211", "nowhere://x"])
+def test_a_rate_limit_storage_without_a_moving_window_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("RATE_LIMIT_STORAGE", value)
+
+    with pytest.raises(ValueError, match="rate_limit_storage"):
+        Settings()

@@ -26,6 +26,7 @@ from events.config import WebhookConfig
 from events.secrets import SecretBox
 from events.urls import parse_networks
 from schemas.application import Application
+from schemas.enums import ApplicationState
 from schemas.status import ApplicationStatus
 from tests.toolkit.waiting import eventually
 
@@ -124,7 +125,10 @@ async def submit(http: httpx.AsyncClient, application: Application, token: str) 
 
 
 async def final_status(http: httpx.AsyncClient, application: Application, token: str) -> ApplicationStatus:
-    """Submit and wait until the application reaches a terminal state."""
+    """Submit and wait until the application reaches a terminal state, a rejection with its notice issued.
+
+    The notice is the workflow's last step after the rejection: the status names it once it exists.
+    """
     answer = await submit(http, application, token)
     assert answer.status_code == 202, answer.text
 
@@ -132,4 +136,8 @@ async def final_status(http: httpx.AsyncClient, application: Application, token:
         got = await http.get(f"/v1/applications/{application.application_id}", headers=bearer(token))
         return ApplicationStatus.model_validate_json(got.content)
 
-    return await eventually(probe, lambda s: s.state.is_terminal)
+    def finished(status: ApplicationStatus) -> bool:
+        noticed = status.state is not ApplicationState.REJECTED or status.rejection_notice_number is not None
+        return status.state.is_terminal and noticed
+
+    return await eventually(probe, finished)

@@ -53,11 +53,13 @@ async def service_login(database_dsn: str) -> AsyncIterator[str]:
     """
     user, password = f"iin_test_service_{uuid.uuid4().hex[:12]}", secrets.token_urlsafe(16)
     admin = await asyncpg.connect(database_dsn)
+    # Roles take no bind parameters: the server quotes the name and the password (format's %I and %L).
+    create = "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE iin_service', $1::text, $2::text)"
     try:
-        await admin.execute(f"CREATE ROLE {user} LOGIN PASSWORD '{password}' IN ROLE iin_service")
+        await admin.execute(await admin.fetchval(create, user, password))
         yield dsn_as(database_dsn, user, password)
     finally:
-        await admin.execute(f"DROP ROLE IF EXISTS {user}")
+        await admin.execute(await admin.fetchval("SELECT format('DROP ROLE IF EXISTS %I', $1::text)", user))
         await admin.close()
 
 
