@@ -43,6 +43,8 @@ class ReviewOutcome(BaseModel):
     findings: tuple[Finding, ...] = ()
     decided_at: datetime
     api_key_id: str | None = None  # the reviewer's key; None in outcomes recorded before keys were
+    approved_by_api_key_id: str | None = None  # four eyes: the first reviewer's key; None without four eyes
+    approved_by_officer_id: str | None = None
 
 
 class WithdrawalRequest(BaseModel):
@@ -95,6 +97,8 @@ class ReviewActivities:
                 findings=(same_person_finding(decision.officer_id),) if same else (),
                 decided_at=self._clock.now(),
                 api_key_id=decision.api_key_id,
+                approved_by_api_key_id=decision.approved_by_api_key_id,
+                approved_by_officer_id=decision.approved_by_officer_id,
             )
             # A different person stays awaiting_review until form_iin moves the application on.
             await close_step(conn, request.application_id, Step.REVIEW, outcome.decided_at, outcome.findings)

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import applications, events, health, issued, page, problems, webhooks
+from api import applications, desk, events, health, issued, page, problems, reviews, webhooks
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
@@ -35,7 +35,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.limiter = Limiter(context.rate_limits) if context.rate_limits is not None else None
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
-    for module in (applications, events, webhooks, health, issued, page):
+    for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
     if context.codec is not None:
         app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))

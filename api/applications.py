@@ -2,24 +2,23 @@
 
 import asyncio
 import base64
-import hashlib
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 
-from api.context import ApiContext, Caller, Context, Reviewer
+from api.context import Caller, Context, Reviewer
 from api.events import listener_of
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
 from api.problems import ProblemError
 from api.responses import problems
-from api.status import current_status, status_after_event, stored_status
-from db.api_keys import ApiKey
+from api.review_models import ReviewPending
+from api.status import current_status, status_after_event
+from api.updates import IdempotencyKey, body_digest, send_update
+from api.verdicts import give_verdict
 from db.api_submissions import record_submission, submission_digest
 from db.applications import (
     ApplicationFilter,
@@ -28,10 +27,8 @@ from db.applications import (
     list_applications,
     open_application,
 )
-from db.decisions import canonical_json
-from db.update_requests import claim, record_answer
 from schemas.application import Application
-from schemas.contract import REVIEW_UPDATE, WITHDRAW_UPDATE, workflow_id
+from schemas.contract import WITHDRAW_UPDATE
 from schemas.enums import ApplicationState
 from schemas.review import ReviewDecision, Withdrawal
 from schemas.status import ApplicationStatus
@@ -39,11 +36,6 @@ from service.intake import resolve, start
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
 ApplicationId = Annotated[UUID, Path(description="The application id chosen by the submitter.")]
-
-
-def body_digest(body: BaseModel) -> str:
-    """SHA-256 of a validated body's canonical JSON: equal for bodies that mean the same."""
-    return hashlib.sha256(canonical_json(body.model_dump(mode="json")).encode("utf-8")).hexdigest()
 
 
 @router.post(
@@ -205,80 +197,18 @@ async def get_application(
     return await status_after_event(context, application_id, caller.scope, status)
 
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Any string of printable ASCII the caller chooses per request (a UUID, say). The same key "
-        "and body again answer the first outcome instead of acting twice; the same key with another request "
-        "is refused with 409 idempotency-key-reused. Keys are scoped to the API key.",
-    ),
-]
-
-
-def _update_id(name: str, caller: ApiKey, key: str) -> str:
-    """The update's id in Temporal, which runs an update of one id once: one per API key and Idempotency-Key."""
-    return f"{name}/" + hashlib.sha256(f"{caller.id}\n{key}".encode()).hexdigest()[:40]
-
-
-async def _execute_update(
-    context: ApiContext, application_id: UUID, scope: str | None, name: str, arg: BaseModel, update_id: str | None
-) -> ApplicationStatus:
-    stored = await stored_status(context, application_id, scope)
-    if stored is not None and stored.state.is_terminal:
-        raise ProblemError("update-rejected", f"the application has ended ({stored.state.value})")
-    handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
-    try:
-        outcome: ApplicationStatus = await handle.execute_update(name, arg, id=update_id, result_type=ApplicationStatus)
-    except WorkflowUpdateFailedError as error:
-        cause = error.cause
-        reason = cause.message if isinstance(cause, ApplicationError) else str(cause)
-        raise ProblemError("update-rejected", reason) from error
-    except RPCError as error:
-        if error.status is RPCStatusCode.NOT_FOUND:  # the workflow has closed since
-            raise ProblemError("update-rejected", "the application has ended") from error
-        raise
-    return outcome
-
-
-async def _update(
-    context: ApiContext, application_id: UUID, caller: ApiKey, name: str, arg: BaseModel, key: str | None
-) -> ApplicationStatus:
-    """Send the update; under an Idempotency-Key, once, answering every repetition with the first outcome."""
-    if key is None:
-        return await _execute_update(context, application_id, caller.scope, name, arg, None)
-    digest = body_digest(arg)
-    async with context.pool.acquire() as conn:
-        first = await claim(
-            conn, api_key_id=caller.id, key=key, application_id=application_id, update_name=name, body_sha256=digest
-        )
-    if not first.same_request(application_id, name, digest):
-        raise ProblemError("idempotency-key-reused", "this Idempotency-Key was sent with another request")
-    answer = first.answer
-    if answer is None:
-        # Not answered yet (or the answer was lost): sending the update again under the same id is safe,
-        # as Temporal runs it once and hands every sender its outcome.
-        try:
-            outcome = await _execute_update(
-                context, application_id, caller.scope, name, arg, _update_id(name, caller, key)
-            )
-            answer = {"status": outcome.model_dump(mode="json")}
-        except ProblemError as problem:
-            if not isinstance(problem.__cause__, WorkflowUpdateFailedError):
-                raise  # not the workflow's answer (ended meanwhile, unavailable): the next try decides
-            answer = {"problem": problem.slug, "detail": problem.detail}
-        async with context.pool.acquire() as conn:
-            answer = await record_answer(conn, api_key_id=caller.id, key=key, answer=answer)
-    if "problem" in answer:
-        raise ProblemError(answer["problem"], answer["detail"])
-    return ApplicationStatus.model_validate(answer["status"])
-
-
 @router.post(
-    "/{application_id}/review", response_model=ApplicationStatus, responses=problems(401, 403, 404, 409, 422, 503)
+    "/{application_id}/review",
+    response_model=ApplicationStatus,
+    responses=problems(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        ok={202: {"model": ReviewPending, "description": "Four eyes: waits for a second, different reviewer key"}},
+    ),
 )
 async def review_application(
     application_id: ApplicationId,
@@ -286,16 +216,19 @@ async def review_application(
     context: Context,
     caller: Reviewer,
     idempotency_key: IdempotencyKey = None,
-) -> ApplicationStatus:
+) -> ApplicationStatus | JSONResponse:
     """A reviewer's decision on a probable duplicate (the workflow's `resolve_review` update).
 
     Reviewer keys only (the register's staff): the establishment that filed the application, like any
     other key, gets 403, so no establishment clears its own probable duplicate. The verdict is recorded
     with the caller's key id beside the officer named. Answers once the verdict took effect: the status
-    after it (rejected, or with the IIN formed).
+    after it (rejected, or with the IIN formed). With four eyes on (REVIEW_FOUR_EYES), a first
+    `different_person` answers 202 with what it waits for: a second, different reviewer key.
     """
-    signed = decision.model_copy(update={"api_key_id": caller.id})
-    return await _update(context, application_id, caller, REVIEW_UPDATE, signed, idempotency_key)
+    outcome = await give_verdict(context, application_id, caller, decision, idempotency_key)
+    if isinstance(outcome, ReviewPending):
+        return JSONResponse(outcome.model_dump(mode="json"), status_code=202)
+    return outcome
 
 
 @router.post(
@@ -316,4 +249,4 @@ async def withdraw_application(
     if caller.reviewer:
         raise ProblemError("forbidden", "a reviewer key decides probable duplicates only; it withdraws nothing")
     signed = withdrawal.model_copy(update={"api_key_id": caller.id})
-    return await _update(context, application_id, caller, WITHDRAW_UPDATE, signed, idempotency_key)
+    return await send_update(context, application_id, caller, WITHDRAW_UPDATE, signed, idempotency_key)

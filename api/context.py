@@ -15,6 +15,7 @@ from api.ratelimit import RateLimits, limiter_of
 from clock import SYSTEM_CLOCK, Clock
 from db.api_keys import ApiKey, authenticate
 from events.config import WebhookConfig
+from register.port import RegisterRecords
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ApiContext:
     clock: Clock = SYSTEM_CLOCK  # when a submission is received
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)  # secrets' box, networks allowed, rotation overlap
     session_lifetime: timedelta = timedelta(hours=1)  # of a browser's sign-in (codec, desk): SESSION_MINUTES
+    register: RegisterRecords | None = None  # the desk reads candidates there; None: the embedded one (pool)
+    review_four_eyes: bool = False  # REVIEW_FOUR_EYES: different_person needs two different reviewer keys
     rate_limits: RateLimits | None = None  # None: no limits (what tests and benchmarks build unless they say)
 
 
@@ -83,6 +86,22 @@ async def get_reviewer(key: Annotated[ApiKey, Depends(get_key)]) -> ApiKey:
     return key
 
 
+async def get_queue_reader(key: Annotated[ApiKey, Depends(get_key)]) -> ApiKey:
+    """The caller's key if it may list the review queue (a reviewer's or an operator's), else 403."""
+    if not (key.reviewer or key.operator):
+        raise ProblemError("forbidden", "only reviewer and operator keys see the review queue")
+    return key
+
+
+async def get_comparison_reader(key: Annotated[ApiKey, Depends(get_key)]) -> ApiKey:
+    """The caller's key if it may read a comparison (personal data): a reviewer's only, else 403."""
+    if not key.reviewer:
+        raise ProblemError("forbidden", "only reviewer keys (the register's staff) see the people compared")
+    return key
+
+
 Context = Annotated[ApiContext, Depends(get_context)]
 Caller = Annotated[ApiKey, Depends(get_key)]
 Reviewer = Annotated[ApiKey, Depends(get_reviewer)]
+QueueReader = Annotated[ApiKey, Depends(get_queue_reader)]
+ComparisonReader = Annotated[ApiKey, Depends(get_comparison_reader)]

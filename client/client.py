@@ -23,6 +23,7 @@ from api.models import (
     WebhookRequest,
     WebhookSecret,
 )
+from api.review_models import ReviewComparison, ReviewPending, ReviewQueuePage
 from client.errors import error_from
 from schemas.application import Application
 from schemas.enums import ApplicationState
@@ -144,6 +145,40 @@ class IinClient:
             f"/v1/applications/{application_id}/review",
             **_json(decision, idempotency_key),
         )
+
+    async def decide(
+        self, application_id: UUID, decision: ReviewDecision, *, idempotency_key: str | None = None
+    ) -> ApplicationStatus | ReviewPending:
+        """A reviewer's verdict: the status once it took effect, or, with four eyes on, the approvals a
+        `different_person` still waits for (202)."""
+        response = await self._send(
+            "POST", f"/v1/applications/{application_id}/review", **_json(decision, idempotency_key)
+        )
+        if response.status_code == 202:
+            return ReviewPending.model_validate_json(response.content)
+        return ApplicationStatus.model_validate_json(response.content)
+
+    async def review_queue(
+        self,
+        *,
+        establishment: str | None = None,
+        breached: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> ReviewQueuePage:
+        """One page of the applications awaiting review, the most urgent first (reviewer and operator keys)."""
+        params: dict[str, str | int] = {"limit": limit}
+        if establishment is not None:
+            params["establishment"] = establishment
+        if breached is not None:
+            params["breached"] = str(breached).lower()
+        if cursor is not None:
+            params["cursor"] = cursor
+        return await self._model(ReviewQueuePage, "GET", "/v1/reviews", params=params)
+
+    async def review_comparison(self, application_id: UUID) -> ReviewComparison:
+        """The applicant beside each registered candidate (reviewer keys only; the read is logged)."""
+        return await self._model(ReviewComparison, "GET", f"/v1/reviews/{application_id}")
 
     async def withdraw(
         self, application_id: UUID, withdrawal: Withdrawal, *, idempotency_key: str | None = None

@@ -22,6 +22,7 @@ from config.settings import Settings, get_settings
 from db.api_keys import create_key, revoke_key
 from db.pool import create_pool
 from events.config import WebhookConfig
+from register.configured import configured_register
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
@@ -48,6 +49,7 @@ def api_command() -> None:
             max_size=settings.db_pool_max,
             guards=settings.session_guards(),
         )
+        register = configured_register(settings, pool)
         context = ApiContext(
             client,
             pool,
@@ -57,6 +59,8 @@ def api_command() -> None:
             ui_origins=tuple(settings.temporal_ui_origins),
             webhooks=WebhookConfig.from_settings(settings, service_key_ring(settings)),
             session_lifetime=timedelta(minutes=settings.session_minutes),
+            register=register,
+            review_four_eyes=settings.review_four_eyes,
             rate_limits=RateLimits.from_settings(settings),
         )
         server = build_server(context, settings.api_port, settings.api_host)
@@ -71,6 +75,7 @@ def api_command() -> None:
             await stop.wait()
             await stop_server(server, serving)
         finally:
+            await register.aclose()
             await pool.close()
 
     try:

@@ -5,7 +5,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import typer
@@ -15,10 +15,12 @@ from rich.table import Table
 from temporalio.client import Client, WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
+from typer.core import TyperGroup
 
 from config.settings import get_settings
 from db import archive
 from db.pool import create_pool
+from db.reviews import AccessRecord, access_log
 from history.replay import (
     ReplayOutcome,
     archived_history,
@@ -162,7 +164,71 @@ def export_command(
         raise typer.Exit(1)
 
 
-@audit_app.command("audit")
+class _TimelineByDefault(TyperGroup):
+    """`iin audit APPLICATION_ID` as ever (the timeline), beside `iin audit access`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click's Context, as typer vendors it
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["timeline", *args]
+        return super().parse_args(ctx, args)
+
+
+audit_group = typer.Typer(
+    cls=_TimelineByDefault,
+    help="An application's decoded timeline (`iin audit APPLICATION_ID`), or who read what (`iin audit access`).",
+)
+audit_app.add_typer(audit_group, name="audit")
+
+
+@audit_group.command("access")
+def access_command(
+    application: Annotated[UUID | None, typer.Option(help="Only the reads of this application.")] = None,
+    key: Annotated[str | None, typer.Option(help="Only the reads by this API key id.")] = None,
+    since: Annotated[datetime | None, typer.Option(help="At or after (UTC).")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Before (UTC).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Who read which application's comparison (personal data) on the review desk, and when, oldest first."""
+
+    async def main() -> list[AccessRecord]:
+        pool = await create_pool(_database_url(), min_size=1, max_size=1, guards=get_settings().session_guards())
+        try:
+            async with pool.acquire() as conn:
+                return await access_log(
+                    conn,
+                    application_id=application,
+                    api_key_id=key,
+                    since=_utc(since) if since else None,
+                    until=_utc(until) if until else None,
+                    limit=limit,
+                )
+        finally:
+            await pool.close()
+
+    records = asyncio.run(main())
+    if as_json:
+        rows = [
+            {
+                "at": r.at.isoformat(),
+                "application_id": str(r.application_id),
+                "api_key_id": r.api_key_id,
+                "key_label": r.key_label,
+                "via": r.via,
+                "session_id": r.session_id,
+            }
+            for r in records
+        ]
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("at", "application", "key", "label", "via", "session")
+    for r in records:
+        table.add_row(r.at.isoformat(), str(r.application_id), r.api_key_id, r.key_label, r.via, r.session_id or "")
+    console.print(table)
+    console.print(f"{len(records)} read(s)")
+
+
+@audit_group.command("timeline")
 def audit_command(
     application_id: UUID,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,

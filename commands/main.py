@@ -23,6 +23,7 @@ from commands.invalid_documents import app as invalid_documents_app
 from commands.periods import app as periods_app
 from commands.register import app as register_app
 from commands.register_simulator import register_simulator
+from commands.reviews import app as reviews_app
 from commands.sample import sample_application
 from config.settings import get_settings
 from db.migrate import migrate
@@ -37,13 +38,14 @@ from workers.registration import prepare_namespace
 from workers.stack import run_stack
 
 app = typer.Typer(help="IIN for foreigners through foreign establishments: the service's command line.")
-app.add_typer(audit_app)  # replay, export, audit: top-level commands
+app.add_typer(audit_app)  # replay, export, audit (and audit access): top-level commands
 app.add_typer(archive_app, name="archive")
 app.add_typer(periods_app, name="periods")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(invalid_documents_app, name="invalid-documents")
 app.add_typer(register_app, name="register")
 app.add_typer(keys_app, name="keys")
+app.add_typer(reviews_app, name="reviews")
 app.add_typer(certs_app, name="certs")
 app.command("api")(api_command)
 app.command("register-simulator")(register_simulator)

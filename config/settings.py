@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         description="Lifetime of a browser's sign-in (the codec's, the review desk's); a logout or the key's"
         " revocation ends it sooner.",
     )
+    review_four_eyes: bool = Field(
+        default=False,
+        description="Four eyes on probable duplicates: a different_person verdict (a new IIN despite a probable"
+        " match) takes effect only once two different reviewer keys gave it; same_person needs one.",
+    )
     temporal_ui_origins: list[str] = Field(
         default=["http://127.0.0.1:8233", "http://localhost:8233"],
         description="Origins of the Temporal Web UI allowed to call the codec endpoint (JSON list).",

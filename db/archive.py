@@ -16,14 +16,16 @@ from uuid import UUID
 
 import asyncpg
 
+from db.decisions import canonical_json
 from db.pool import Connection
+from db.reviews import access_rows_of
 
 GENESIS = "0" * 64
 # Any constant: one archiver at a time appends, so concurrent sweeps never fork the chain.
 CHAIN_LOCK = 0x41_2C_81_7E
 _COLUMNS = (
     "seq, application_id, workflow_id, run_id, state, closed_at, archived_at, history, history_sha256,"
-    " prev_application_id, prev_hash, row_hash"
+    " prev_application_id, prev_hash, row_hash, access_log, access_log_sha256"
 )
 
 
@@ -43,6 +45,10 @@ class ArchivedHistory:
     prev_application_id: UUID | None
     prev_hash: str
     row_hash: str
+    # The application's review access log (db/reviews.py) as canonical JSON, and its SHA-256, which the
+    # row hash covers; None in rows archived before the access log existed.
+    access_log: bytes | None = None
+    access_log_sha256: str | None = None
 
     def computed_row_hash(self) -> str:
         """The row_hash these fields call for."""
@@ -57,12 +63,17 @@ class ArchivedHistory:
             self.history_sha256,
             self.prev_application_id,
             self.prev_hash,
+            access_log_sha256=self.access_log_sha256,
         )
 
     @property
     def history_intact(self) -> bool:
-        """Whether the history bytes still have the digest recorded beside them."""
-        return hashlib.sha256(self.history).hexdigest() == self.history_sha256
+        """Whether the history bytes (and the access log, if kept) still have the digests recorded beside them."""
+        if hashlib.sha256(self.history).hexdigest() != self.history_sha256:
+            return False
+        if self.access_log is None or self.access_log_sha256 is None:
+            return self.access_log is None and self.access_log_sha256 is None
+        return hashlib.sha256(self.access_log).hexdigest() == self.access_log_sha256
 
 
 def row_hash(
@@ -76,8 +87,14 @@ def row_hash(
     history_sha256: str,
     prev_application_id: UUID | None,
     prev_hash: str,
+    *,
+    access_log_sha256: str | None = None,
 ) -> str:
-    """SHA-256 over the row's fields, one per line, in a fixed order; times in UTC to the microsecond."""
+    """SHA-256 over the row's fields, one per line, in a fixed order; times in UTC to the microsecond.
+
+    The access log's digest is the last line where the row has one, so rows archived before it existed
+    keep the hash they were written with.
+    """
     fields = (
         str(seq),
         str(application_id),
@@ -89,7 +106,7 @@ def row_hash(
         history_sha256,
         str(prev_application_id or ""),
         prev_hash,
-    )
+    ) + ((access_log_sha256,) if access_log_sha256 is not None else ())
     return hashlib.sha256("\n".join(fields).encode()).hexdigest()
 
 
@@ -122,6 +139,8 @@ async def append(
         seq = await conn.fetchval("SELECT nextval(pg_get_serial_sequence('history_archive', 'seq'))")
         prev_application_id, prev_hash = (head["application_id"], head["row_hash"]) if head else (None, GENESIS)
         digest = hashlib.sha256(history).hexdigest()
+        # The reads of the application's comparison, all of them: it has ended, so no more come.
+        access_log = canonical_json(await access_rows_of(conn, application_id)).encode()
         row = ArchivedHistory(
             seq=seq,
             application_id=application_id,
@@ -135,10 +154,13 @@ async def append(
             prev_application_id=prev_application_id,
             prev_hash=prev_hash,
             row_hash="",
+            access_log=access_log,
+            access_log_sha256=hashlib.sha256(access_log).hexdigest(),
         )
         row = ArchivedHistory(**{**row.__dict__, "row_hash": row.computed_row_hash()})
         await conn.execute(
-            f"INSERT INTO history_archive ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            f"INSERT INTO history_archive ({_COLUMNS})"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             *row.__dict__.values(),
         )
         return row
@@ -244,7 +266,9 @@ async def verify_rows(rows: AsyncIterator[ArchivedHistory], anchor: tuple[int, s
     async for row, following in _with_next(rows):
         result.rows += 1
         if not row.history_intact:
-            result.breaks.append(Break("changed", row.seq, row.application_id, "history differs from its SHA-256"))
+            result.breaks.append(
+                Break("changed", row.seq, row.application_id, "history or access log differs from its SHA-256")
+            )
         elif row.computed_row_hash() != row.row_hash:
             result.breaks.append(Break("changed", row.seq, row.application_id, "fields differ from the row hash"))
         if anchor is not None and row.seq == anchor[0]:

@@ -20,6 +20,8 @@ from schemas.national_register import (
     NameKeyHolder,
     NameKeyQuery,
     Particulars,
+    RegisteredDocument,
+    RegisteredPerson,
     Registrant,
     SimilarNameHolder,
     SimilarNameQuery,
@@ -122,7 +124,7 @@ async def register_person(conn: Connection, iin: str, registrant: Registrant) ->
     applicant, document = registrant.applicant, registrant.document
     await conn.execute(
         """INSERT INTO people (iin, application_id, surname, given_names, patronymic, name_key, sex, birth_date,
-             citizenship) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+             citizenship, native_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
         iin,
         registrant.application_id,
         applicant.surname,
@@ -132,12 +134,17 @@ async def register_person(conn: Connection, iin: str, registrant: Registrant) ->
         applicant.sex.value,
         applicant.birth_date,
         str(applicant.citizenship),
+        applicant.native_name,
     )
     await conn.execute(
-        "INSERT INTO person_documents (issuing_state, number, iin) VALUES ($1, $2, $3)",
+        """INSERT INTO person_documents (issuing_state, number, iin, kind, issued_on, expires_on)
+           VALUES ($1, $2, $3, $4, $5, $6)""",
         str(document.issuing_state),
         document.number,
         iin,
+        document.kind.value,
+        document.issued_on,
+        document.expires_on,
     )
     keys = registry_keys(applicant.surname, applicant.given_names, applicant.patronymic)
     await conn.executemany(
@@ -145,3 +152,24 @@ async def register_person(conn: Connection, iin: str, registrant: Registrant) ->
         [(applicant.birth_date, key, iin, True) for key in sorted(keys.full)]
         + [(applicant.birth_date, key, iin, False) for key in sorted(keys.partial)],
     )
+
+
+PERSON_QUERY = """
+    SELECT p.iin, p.surname, p.given_names, p.patronymic, p.native_name, p.sex, p.birth_date, p.citizenship,
+           p.registered_at AS formed_at, p.application_id,
+           coalesce(a.establishment_id, 'register-extract:' || i.file_name) AS formed_through
+      FROM people p
+      LEFT JOIN applications a ON a.application_id = p.application_id
+      LEFT JOIN register_imports i ON i.id = p.import_id
+     WHERE p.iin = $1"""
+PERSON_DOCUMENTS = """SELECT issuing_state, number, kind, issued_on, expires_on FROM person_documents
+    WHERE iin = $1 ORDER BY issued_on NULLS FIRST, issuing_state, number"""
+
+
+async def registered_person(conn: Connection, iin: str) -> RegisteredPerson | None:
+    """The person registered under `iin`, with every document the register holds for them."""
+    row = await conn.fetchrow(PERSON_QUERY, iin)
+    if row is None:
+        return None
+    documents = tuple(RegisteredDocument(**dict(d)) for d in await conn.fetch(PERSON_DOCUMENTS, iin))
+    return RegisteredPerson(**dict(row), documents=documents)

@@ -13,6 +13,7 @@ from schemas.national_register import (
     Holder,
     NameKeyHolder,
     NameKeyQuery,
+    RegisteredPerson,
     Registrant,
     SimilarNameHolder,
     SimilarNameQuery,
@@ -66,6 +67,11 @@ class EmbeddedRegister:
         """The IIN formed for this application, if any."""
         async with self._pool.acquire() as conn:
             return await registry.iin_of_application(conn, application_id)
+
+    async def person(self, iin: str) -> RegisteredPerson | None:
+        """The person registered under `iin` with their documents, or None."""
+        async with self._pool.acquire() as conn:
+            return await registry.registered_person(conn, iin)
 
     async def aclose(self) -> None:
         """Nothing to release: the pool belongs to whoever made it."""

@@ -8,6 +8,7 @@ from schemas.national_register import (
     Formation,
     NameKeyHolder,
     NameKeyQuery,
+    RegisteredPerson,
     Registrant,
     SimilarNameHolder,
     SimilarNameQuery,
@@ -30,7 +31,15 @@ class RegisterLookups(Protocol):
         ...
 
 
-class NationalRegister(RegisterLookups, Protocol):
+class RegisterRecords(Protocol):
+    """Reading one registered person whole: what the review desk shows beside an applicant."""
+
+    async def person(self, iin: str) -> RegisteredPerson | None:
+        """The person registered under `iin` with their documents, or None."""
+        ...
+
+
+class NationalRegister(RegisterLookups, RegisterRecords, Protocol):
     """The register every IIN lives in, whichever channel formed it. Every call is safe to repeat."""
 
     async def form(self, registrant: Registrant) -> Formation:

@@ -17,6 +17,7 @@ from schemas.national_register import (
     Formation,
     NameKeyHolder,
     NameKeyQuery,
+    RegisteredPerson,
     Registrant,
     SimilarNameHolder,
     SimilarNameQuery,
@@ -79,6 +80,13 @@ class RemoteRegister:
         if response.status_code == 404:
             return None
         return Formation.model_validate_json(_content(response)).iin
+
+    async def person(self, iin: str) -> RegisteredPerson | None:
+        """The person registered under `iin`, with their documents, or None."""
+        response = await self._send("GET", f"/v1/people/{iin}")
+        if response.status_code == 404:
+            return None
+        return RegisteredPerson.model_validate_json(_content(response))
 
     async def aclose(self) -> None:
         """Close the connections to the register."""

@@ -26,6 +26,7 @@ from schemas.national_register import (
     Formation,
     NameKeyHolder,
     NameKeyQuery,
+    RegisteredPerson,
     Registrant,
     SimilarNameHolder,
     SimilarNameQuery,
@@ -154,6 +155,14 @@ def create_app(
         if iin is None:
             raise HTTPException(status_code=404, detail="no IIN was formed for this application")
         return Formation(application_id=application_id, iin=iin)
+
+    @app.get("/v1/people/{iin}", dependencies=guarded, responses={404: {"description": "No one registered"}})
+    async def person(iin: str) -> RegisteredPerson:
+        """The person registered under the IIN, with every document held: what a reviewer compares."""
+        found = await simulator.register.person(iin)
+        if found is None:
+            raise HTTPException(status_code=404, detail="no one is registered under this IIN")
+        return found
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -4,7 +4,7 @@ The same models are the HTTP contract of a remote register (docs/register-openap
 embedded register returns, so the activities cannot tell the two apart.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, Self
 from uuid import UUID
 
@@ -106,3 +106,34 @@ class Formation(_Model):
     application_id: UUID
     iin: str | None = None
     holders: tuple[Holder, ...] = ()
+
+
+class RegisteredDocument(_Model):
+    """An identity document the register holds for a person; kind and dates where the register has them."""
+
+    issuing_state: str
+    number: str
+    kind: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+class RegisteredPerson(_Model):
+    """Everything the register holds of one person: what a reviewer compares an applicant with.
+
+    `formed_through` says where the IIN was formed: the establishment of the application that formed
+    it, or `register-extract:<file>` for a holder imported from the national register's extract.
+    """
+
+    iin: str
+    surname: str
+    given_names: str
+    patronymic: str | None = None
+    native_name: str | None = Field(default=None, description="The name in its own script, where held.")
+    sex: str
+    birth_date: date
+    citizenship: str
+    documents: tuple[RegisteredDocument, ...] = ()
+    formed_at: datetime = Field(description="When the register recorded the IIN.")
+    formed_through: str | None = None
+    application_id: UUID | None = Field(default=None, description="The application that formed it, if this service.")

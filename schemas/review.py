@@ -22,6 +22,15 @@ class ReviewDecision(BaseModel):
     verdict: ReviewVerdict
     note: ShortText | None = None
     api_key_id: Identifier | None = Field(default=None, description=_SENT_WITH)
+    # Four eyes (REVIEW_FOUR_EYES): the first reviewer of a different_person, whose approval the API kept
+    # until this second, different key agreed. Set by the API from its record; None without four eyes,
+    # and in updates sent before it (optional, so the stored histories replay).
+    approved_by_api_key_id: Identifier | None = Field(
+        default=None, description="Four eyes: the first reviewer's key, set by the API; a body's value is replaced."
+    )
+    approved_by_officer_id: Identifier | None = Field(
+        default=None, description="Four eyes: the officer the first reviewer named, set by the API."
+    )
 
 
 class Withdrawal(BaseModel):

@@ -102,6 +102,8 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 ui_origins=tuple(settings.temporal_ui_origins),
                 webhooks=WebhookConfig.from_settings(settings, ring),
                 session_lifetime=timedelta(minutes=settings.session_minutes),
+                register=register,
+                review_four_eyes=settings.review_four_eyes,
                 rate_limits=RateLimits.from_settings(settings),
             ),
             settings.api_port,

@@ -66,7 +66,14 @@ async def test_verify_names_a_row_rewritten_with_its_hashes_recomputed(chain_poo
     forged = b'{"events": []}'
     digest = hashlib.sha256(forged).hexdigest()
     fields = (altered.seq, altered.application_id, altered.workflow_id, altered.run_id, "rejected", altered.closed_at)
-    rehashed = row_hash(*fields, altered.archived_at, digest, altered.prev_application_id, altered.prev_hash)
+    rehashed = row_hash(
+        *fields,
+        altered.archived_at,
+        digest,
+        altered.prev_application_id,
+        altered.prev_hash,
+        access_log_sha256=altered.access_log_sha256,  # a careful forger keeps the access log's line too
+    )
     await tamper(
         chain_pool,
         "UPDATE history_archive SET history = $2, history_sha256 = $3, state = 'rejected', row_hash = $4"

@@ -7,7 +7,7 @@ def test_the_committed_contract_is_what_the_simulator_serves() -> None:
     assert CONTRACT_FILE.read_text(encoding="utf-8") == contract_text(), "run `python -m register.contract`"
 
 
-def test_the_contract_has_the_three_lookups_the_formation_and_the_read_back() -> None:
+def test_the_contract_has_the_three_lookups_the_formation_the_read_back_and_the_person() -> None:
     paths = contract()["paths"]
 
     assert set(paths) == {
@@ -16,4 +16,5 @@ def test_the_contract_has_the_three_lookups_the_formation_and_the_read_back() ->
         "/v1/similar-names/holders",
         "/v1/formations",
         "/v1/formations/{application_id}",
+        "/v1/people/{iin}",  # the review desk reads a candidate whole (issue 19)
     }

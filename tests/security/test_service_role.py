@@ -27,6 +27,8 @@ WRITES: dict[str, set[str]] = {
     "people_name_keys": {"INSERT"},
     "webhook_deliveries": {"INSERT"},
     "sessions": {"INSERT"},
+    "review_access_log": {"INSERT"},
+    "review_approvals": {"INSERT"},
     "api_keys": set(),
     "establishments": set(),
     "establishment_closures": set(),
@@ -106,14 +108,20 @@ async def test_the_service_role_cannot_change_reference_data(service_pool: async
     await _refused(service_pool, "UPDATE establishments SET city = 'elsewhere'")
 
 
-@pytest.mark.parametrize("table", ["audit_events", "decisions", "history_archive", "certificates", "rejection_notices"])
+@pytest.mark.parametrize(
+    "table",
+    ["audit_events", "decisions", "history_archive", "certificates", "rejection_notices", "review_access_log"],
+)
 async def test_the_service_role_cannot_delete_what_answers_for_a_decision(
     service_pool: asyncpg.Pool, table: str
 ) -> None:
     await _refused(service_pool, f"DELETE FROM {table}")
 
 
-@pytest.mark.parametrize("table", ["audit_events", "decisions", "history_archive", "rejection_notices"])
+@pytest.mark.parametrize(
+    "table",
+    ["audit_events", "decisions", "history_archive", "rejection_notices", "review_access_log", "review_approvals"],
+)
 async def test_the_service_role_cannot_rewrite_what_answers_for_a_decision(
     service_pool: asyncpg.Pool, table: str
 ) -> None:
@@ -126,3 +134,7 @@ async def test_the_service_role_may_revoke_a_certificate_but_not_rewrite_it(serv
 
 async def test_the_service_role_cannot_truncate_the_audit(service_pool: asyncpg.Pool) -> None:
     await _refused(service_pool, "TRUNCATE audit_events")
+
+
+async def test_the_service_role_cannot_truncate_the_access_log(service_pool: asyncpg.Pool) -> None:
+    await _refused(service_pool, "TRUNCATE review_access_log")

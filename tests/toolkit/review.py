@@ -1,13 +1,16 @@
-"""Applications that wait for an officer: a probable duplicate, submitted and followed into awaiting_review."""
+"""Applications that wait for an officer: a probable duplicate, submitted (on Temporal or through the API)
+and followed into awaiting_review."""
 
 from typing import Any
 
 import asyncpg
+import httpx
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
+from db.api_keys import token_digest
 from register.embedded import EmbeddedRegister
 from schemas.application import Applicant, Application
 from schemas.contract import STATUS_QUERY
@@ -43,3 +46,31 @@ async def awaiting_review(client: Client, pool: asyncpg.Pool, queue: str, *, ind
     )
     await eventually(lambda: status_of(submitted.handle), lambda s: s.state is ApplicationState.AWAITING_REVIEW)
     return submitted.handle
+
+
+async def in_review_through_the_api(http: httpx.AsyncClient, pool: asyncpg.Pool, token: str) -> Application:
+    """A probable duplicate submitted through the API with `token`, once the projection shows it awaiting review."""
+    application = await probable_duplicate(pool)
+    answer = await http.post(
+        "/v1/applications",
+        content=application.model_dump_json(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 202, answer.text
+
+    async def state() -> str | None:
+        async with pool.acquire() as conn:
+            found: str | None = await conn.fetchval(
+                "SELECT state FROM applications WHERE application_id = $1", application.application_id
+            )
+        return found
+
+    await eventually(state, lambda s: s == ApplicationState.AWAITING_REVIEW.value)
+    return application
+
+
+async def key_id_of(pool: asyncpg.Pool, token: str) -> str:
+    """The id of the key whose token this is."""
+    async with pool.acquire() as conn:
+        found: str = await conn.fetchval("SELECT id FROM api_keys WHERE token_sha256 = $1", token_digest(token))
+    return found

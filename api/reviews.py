@@ -1,0 +1,110 @@
+"""/v1/reviews: the review desk's queue (reviewer and operator keys) and comparison (reviewer keys, logged)."""
+
+import base64
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+
+from api.comparison import comparison, waited
+from api.context import ApiContext, ComparisonReader, Context, QueueReader
+from api.models import FieldError
+from api.problems import ProblemError
+from api.responses import problems
+from api.review_models import MatchShown, ReviewComparison, ReviewQueueItem, ReviewQueuePage
+from db.api_keys import ApiKey
+from db.reviews import QueuePosition, QueueRow, Via, record_access, review_queue
+
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
+_CURSOR_VERSION = "r1"
+
+
+def encode_cursor(row: QueueRow) -> str:
+    """The opaque cursor after `row`: its place in the queue's order."""
+    raw = f"{_CURSOR_VERSION}|{row.deadline.isoformat()}|{row.waiting_since.isoformat()}|{row.application_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> QueuePosition:
+    """The position a cursor of this API names; a `validation` problem on `cursor` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+        version, deadline, since, application_id = raw.split("|")
+        position = QueuePosition(datetime.fromisoformat(deadline), datetime.fromisoformat(since), UUID(application_id))
+        if version != _CURSOR_VERSION or position.deadline.tzinfo is None or position.waiting_since.tzinfo is None:
+            raise ValueError(version)
+    except ValueError as error:
+        raise ProblemError(
+            "validation",
+            "the cursor is not one this API gave out",
+            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
+        ) from error
+    return position
+
+
+def queue_item(row: QueueRow, now: datetime) -> ReviewQueueItem:
+    """A queue row as answered, its wait measured at `now`."""
+    return ReviewQueueItem(
+        application_id=row.application_id,
+        establishment_id=row.establishment_id,
+        submitted_at=row.submitted_at,
+        due_date=row.due_date,
+        deadline=row.deadline,
+        breached=row.breached,
+        waiting_since=row.waiting_since,
+        waiting_seconds=waited(row.waiting_since, now),
+        matches=[MatchShown(basis=code.removeprefix("probable_")) for code in row.match_codes],
+        approvals=row.approvals,
+    )
+
+
+async def queue_page(
+    context: ApiContext, establishment: str | None, breached: bool | None, cursor: str | None, limit: int
+) -> ReviewQueuePage:
+    """One page of the queue, the most urgent first."""
+    after = decode_cursor(cursor) if cursor else None
+    async with context.pool.acquire() as conn:
+        rows = await review_queue(conn, establishment, breached, after, limit + 1)
+    now = context.clock.now()
+    items = [queue_item(row, now) for row in rows[:limit]]
+    return ReviewQueuePage(items=items, next_cursor=encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+
+
+async def logged_comparison(
+    context: ApiContext, application_id: UUID, caller: ApiKey, via: Via, session_id: str | None = None
+) -> ReviewComparison:
+    """The comparison, once its read is recorded: no answer leaves without its row in the access log."""
+    shown = await comparison(context, application_id)
+    async with context.pool.acquire() as conn:
+        await record_access(conn, application_id, caller.id, via, context.clock.now(), session_id)
+    return shown
+
+
+@router.get("", response_model=ReviewQueuePage, responses=problems(401, 403, 422))
+async def list_reviews(
+    context: Context,
+    caller: QueueReader,
+    establishment: Annotated[
+        str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="Only this one's.")
+    ] = None,
+    breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=300, description="`next_cursor` of the previous page.")] = None,
+) -> ReviewQueuePage:
+    """The applications awaiting review, the most urgent first: the earliest deadline, then the longest wait.
+
+    Reviewer and operator keys; no personal data (the match bands name what matched, not the values).
+    """
+    return await queue_page(context, establishment, breached, cursor, limit)
+
+
+@router.get("/{application_id}", response_model=ReviewComparison, responses=problems(401, 403, 404, 422, 503))
+async def show_review(
+    application_id: Annotated[UUID, Path(description="An application awaiting review.")],
+    context: Context,
+    caller: ComparisonReader,
+) -> ReviewComparison:
+    """The applicant as filed beside each registered candidate, the match basis and the fields that agree
+    and differ. Personal data: reviewer keys only, and every read is recorded in the access log."""
+    return await logged_comparison(context, application_id, caller, "api")
