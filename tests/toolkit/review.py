@@ -23,14 +23,15 @@ from tests.toolkit.waiting import eventually
 Handle = WorkflowHandle[Any, ApplicationStatus]
 
 
-async def probable_duplicate(pool: asyncpg.Pool) -> Application:
-    """An application of a registered person's name and birth date under another citizenship."""
+async def probable_duplicate(pool: asyncpg.Pool, establishment_id: str = "emb-tr-ankara") -> Application:
+    """An application at `establishment_id` of a registered person's name and birth date under another citizenship."""
     first = make_application()
     formed = await ActivityEnvironment().run(
         IinActivities(pool, EmbeddedRegister(pool)).form_iin, await resolve(pool, first, now=SYSTEM_CLOCK.now())
     )
     assert formed.iin is not None
-    return make_application(applicant=Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"})))
+    applicant = Applicant(**(first.applicant.model_dump() | {"citizenship": "DE"}))
+    return make_application(applicant=applicant, establishment_id=establishment_id)
 
 
 async def status_of(handle: Handle) -> ApplicationStatus:
@@ -48,9 +49,12 @@ async def awaiting_review(client: Client, pool: asyncpg.Pool, queue: str, *, ind
     return submitted.handle
 
 
-async def in_review_through_the_api(http: httpx.AsyncClient, pool: asyncpg.Pool, token: str) -> Application:
-    """A probable duplicate submitted through the API with `token`, once the projection shows it awaiting review."""
-    application = await probable_duplicate(pool)
+async def in_review_through_the_api(
+    http: httpx.AsyncClient, pool: asyncpg.Pool, token: str, establishment_id: str = "emb-tr-ankara"
+) -> Application:
+    """A probable duplicate filed at `establishment_id` through the API with `token` (a key of that
+    establishment), once the projection shows it awaiting review."""
+    application = await probable_duplicate(pool, establishment_id)
     answer = await http.post(
         "/v1/applications",
         content=application.model_dump_json(),
