@@ -19,10 +19,10 @@ from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
 from api.context import ApiContext
+from api.session_cookies import CODEC_SESSION
 from db.api_keys import ApiKey, authenticate
 from db.sessions import end_session, live_session, open_session
 
-COOKIE = "iin_codec_session"
 _STYLE = "font:16px sans-serif;max-width:30em;margin:2em auto"
 _LOGIN_PAGE = f"""<!doctype html><meta name=viewport content="width=device-width">
 <title>Codec sign-in</title>
@@ -70,7 +70,7 @@ def create_codec_app(context: ApiContext, codec: PayloadCodec, ui_origins: Seque
 
     async def caller(request: Request) -> JSONResponse | None:
         """None if the request bears a live operator key, or a live codec session of one."""
-        token, session_token = bearer(request), request.cookies.get(COOKIE)
+        token, session_token = bearer(request), CODEC_SESSION.token(request)
         if not token and not session_token:
             return _problem(401, "an operator API key, or a codec session, is required")
         async with context.pool.acquire() as conn:
@@ -108,8 +108,6 @@ def create_codec_app(context: ApiContext, codec: PayloadCodec, ui_origins: Seque
     async def login() -> str:
         return _LOGIN_PAGE
 
-    secure = context.public_base_url.lower().startswith("https://")
-
     @app.post("/session")
     async def session(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
@@ -126,25 +124,17 @@ def create_codec_app(context: ApiContext, codec: PayloadCodec, ui_origins: Seque
                 conn, key, "codec", context.clock.now(), context.session_lifetime
             )
         response = HTMLResponse(_SIGNED_IN.format(until=f"{opened.expires_at:%Y-%m-%d %H:%M}"))
-        response.set_cookie(
-            COOKIE,
-            session_token,
-            max_age=int(context.session_lifetime.total_seconds()),
-            path="/codec",
-            secure=secure,
-            httponly=True,
-            samesite="lax",
-        )
+        CODEC_SESSION.give(response, session_token, context)
         return response
 
     @app.post("/logout")
     async def logout(request: Request) -> Response:
-        session_token = request.cookies.get(COOKIE)
+        session_token = CODEC_SESSION.token(request)
         if session_token:
             async with context.pool.acquire() as conn:
                 await end_session(conn, session_token, context.clock.now())
         response = HTMLResponse(_SIGNED_OUT)
-        response.delete_cookie(COOKIE, path="/codec", secure=secure, httponly=True, samesite="lax")
+        CODEC_SESSION.take_back(response, context)
         return response
 
     return app

@@ -35,12 +35,12 @@ from api.problems import PROBLEM_TYPES, ProblemError
 from api.review_models import ReviewPending
 from api.reviews import logged_comparison
 from api.reviews import queue_page as queue_of
+from api.session_cookies import DESK_SESSION
 from api.verdicts import give_verdict
 from db.api_keys import ApiKey, authenticate
 from db.sessions import Session, end_session, live_session, open_session
 from schemas.review import ReviewDecision
 
-COOKIE = "iin_desk_session"
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")  # schemas.text.Identifier's pattern
 _REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # an Idempotency-Key's (api/updates.py)
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -80,7 +80,7 @@ def _see(location: str) -> RedirectResponse:
 
 
 async def _signed_in(request: Request, context: ApiContext) -> SignedIn | None:
-    token = request.cookies.get(COOKIE)
+    token = DESK_SESSION.token(request)
     if not token:
         return None
     async with context.pool.acquire() as conn:
@@ -102,10 +102,6 @@ def _same_origin(request: Request) -> bool:
         return True
     own = urlsplit(str(request.base_url))
     return origin == f"{own.scheme}://{own.netloc}"
-
-
-def _secure(context: ApiContext) -> bool:
-    return context.public_base_url.lower().startswith("https://")
 
 
 @router.get("", response_class=HTMLResponse)
@@ -149,15 +145,7 @@ async def sign_in(request: Request, context: Context) -> Response:
             return _html(sign_in_page(lang, title), 401 if key is None else 403)
         _, token = await open_session(conn, key, "desk", context.clock.now(), context.session_lifetime)
     response = _see(f"/desk?{urlencode({'lang': lang})}")
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(context.session_lifetime.total_seconds()),
-        path="/desk",
-        secure=_secure(context),
-        httponly=True,
-        samesite="strict",
-    )
+    DESK_SESSION.give(response, token, context)
     return response
 
 
@@ -177,9 +165,9 @@ async def sign_out(request: Request, context: Context) -> Response:
     if _forged(request, form, signed_in):
         return _html(message_page(text("refused", lang), PROBLEM_TYPES["forbidden"][1], lang, None), 403)
     async with context.pool.acquire() as conn:
-        await end_session(conn, request.cookies.get(COOKIE, ""), context.clock.now())
+        await end_session(conn, DESK_SESSION.token(request) or "", context.clock.now())
     response = _html(message_page(text("sign_out", lang), text("signed_out", lang), lang, None, error=False))
-    response.delete_cookie(COOKIE, path="/desk", secure=_secure(context), httponly=True, samesite="strict")
+    DESK_SESSION.take_back(response, context)
     return response
 
 

@@ -9,8 +9,8 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.app import create_app
-from api.codec import COOKIE
 from api.context import ApiContext
+from api.session_cookies import CODEC_SESSION
 from codec.aesgcm import ENCODING, AesGcmCodec
 from codec.keys import KeyRing, new_key_entry
 from tests.toolkit.api import Keys, bearer
@@ -106,13 +106,17 @@ async def test_browser_session_cookie_lets_the_web_ui_decode(codec_http: httpx.A
     signed_in = await codec_http.post(
         "/codec/session", content=f"key={keys.operator}", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
-    cookie = signed_in.cookies.get(COOKIE)
+    cookie = signed_in.cookies.get(CODEC_SESSION.name)
     sealed = await CODEC.encode([PLAIN])
 
     response = await codec_http.post(
         "/codec/decode",
         content=body(*sealed),
-        headers={"X-Namespace": "default", "Content-Type": "application/json", "Cookie": f"{COOKIE}={cookie}"},
+        headers={
+            "X-Namespace": "default",
+            "Content-Type": "application/json",
+            "Cookie": f"{CODEC_SESSION.name}={cookie}",
+        },
     )
 
     assert signed_in.status_code == 200 and cookie

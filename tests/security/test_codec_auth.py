@@ -10,8 +10,8 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.app import create_app
-from api.codec import COOKIE
 from api.context import ApiContext
+from api.session_cookies import CODEC_SESSION
 from codec.aesgcm import AesGcmCodec
 from codec.keys import KeyRing, new_key_entry
 from db.api_keys import create_key, revoke_key
@@ -39,7 +39,7 @@ async def test_a_revoked_operator_key_decodes_nothing_by_header_or_cookie(
     async with pool.acquire() as conn:
         key, token = await create_key(conn, establishment_id=None, label="codec revoked")
     signed_in = await codec_http.post("/codec/session", data={"key": token})
-    assert signed_in.status_code == 200 and COOKIE in signed_in.cookies
+    assert signed_in.status_code == 200 and CODEC_SESSION.name in signed_in.cookies
     async with pool.acquire() as conn:
         await revoke_key(conn, key.id)
 
@@ -48,7 +48,7 @@ async def test_a_revoked_operator_key_decodes_nothing_by_header_or_cookie(
         content=await _sealed(),
         headers={"Authorization": f"Bearer {token}", "X-Namespace": "default", "Content-Type": "application/json"},
     )
-    assert codec_http.cookies.get(COOKIE)  # the browser still holds the session cookie
+    assert codec_http.cookies.get(CODEC_SESSION.name)  # the browser still holds the session cookie
     by_cookie = await codec_http.post(
         "/codec/decode", content=await _sealed(), headers={"X-Namespace": "default", "Content-Type": "application/json"}
     )
@@ -61,4 +61,4 @@ async def test_an_unknown_key_cannot_open_a_codec_session(codec_http: httpx.Asyn
     answer = await codec_http.post("/codec/session", data={"key": "not-a-key-anyone-was-given"})
 
     assert answer.status_code == 401
-    assert COOKIE not in answer.cookies
+    assert CODEC_SESSION.name not in answer.cookies

@@ -12,8 +12,8 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.app import create_app
-from api.codec import COOKIE
 from api.context import ApiContext
+from api.session_cookies import CODEC_SESSION
 from clock import FixedClock
 from codec.aesgcm import AesGcmCodec
 from codec.keys import KeyRing, new_key_entry
@@ -92,9 +92,9 @@ async def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(
     codec_http: httpx.AsyncClient, operator_token: str
 ) -> None:
     await codec_http.post("/codec/session", data={"key": operator_token})
-    copied = codec_http.cookies.get(COOKIE)
+    copied = codec_http.cookies.get(CODEC_SESSION.name)
     signed_out = await codec_http.post("/codec/logout")
-    codec_http.cookies.set(COOKIE, str(copied))
+    codec_http.cookies.set(CODEC_SESSION.name, str(copied))
 
     assert signed_out.status_code == 200
     assert (await _decode(codec_http)).status_code == 401
@@ -124,4 +124,4 @@ async def test_an_establishment_key_opens_no_codec_session(codec_http: httpx.Asy
     answer = await codec_http.post("/codec/session", data={"key": token})
 
     assert answer.status_code == 403
-    assert COOKIE not in answer.cookies
+    assert CODEC_SESSION.name not in answer.cookies

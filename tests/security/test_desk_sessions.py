@@ -4,7 +4,7 @@ verification page's."""
 import asyncpg
 import httpx
 
-from api.desk import COOKIE
+from api.session_cookies import DESK_SESSION
 from tests.toolkit.api import Keys
 from tests.toolkit.review import in_review_through_the_api
 
@@ -28,7 +28,7 @@ async def test_an_establishment_key_cannot_sign_in_to_the_desk(http: httpx.Async
     answer = await _signed_in(http, keys.ankara)
 
     assert answer.status_code == 403
-    assert COOKIE not in answer.headers.get("set-cookie", "")
+    assert DESK_SESSION.name not in answer.headers.get("set-cookie", "")
 
 
 async def test_a_verdict_form_without_the_sessions_csrf_token_is_refused(
