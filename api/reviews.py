@@ -1,6 +1,7 @@
 """/v1/reviews: the review desk's queue (reviewer and operator keys) and comparison (reviewer keys, logged)."""
 
 import base64
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -46,16 +47,9 @@ def decode_cursor(cursor: str) -> QueuePosition:
 def queue_item(row: QueueRow, now: datetime) -> ReviewQueueItem:
     """A queue row as answered, its wait measured at `now`."""
     return ReviewQueueItem(
-        application_id=row.application_id,
-        establishment_id=row.establishment_id,
-        submitted_at=row.submitted_at,
-        due_date=row.due_date,
-        deadline=row.deadline,
-        breached=row.breached,
-        waiting_since=row.waiting_since,
+        **asdict(row),
         waiting_seconds=waited(row.waiting_since, now),
         matches=[MatchShown(basis=code.removeprefix("probable_")) for code in row.match_codes],
-        approvals=row.approvals,
     )
 
 

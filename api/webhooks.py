@@ -33,20 +33,7 @@ def _box(context: ApiContext) -> SecretBox:
 
 
 def _shown(webhook: webhooks.Webhook) -> WebhookShown:
-    return WebhookShown(
-        id=webhook.id,
-        establishment_id=webhook.establishment_id,
-        url=webhook.url,
-        event_types=list(webhook.event_types) if webhook.event_types is not None else None,
-        active=webhook.disabled_at is None,
-        failing_since=webhook.failing_since,
-        attempts=webhook.attempts,
-        next_attempt_at=webhook.next_attempt_at,
-        last_error=webhook.last_error,
-        disabled_at=webhook.disabled_at,
-        disabled_reason=webhook.disabled_reason,
-        created_at=webhook.created_at,
-    )
+    return WebhookShown.model_validate(webhook, from_attributes=True)
 
 
 @router.post("", status_code=201, response_model=WebhookSecret, responses=problems(401, 422, 503))

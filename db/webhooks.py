@@ -24,7 +24,7 @@ class Webhook:
     id: UUID
     establishment_id: str | None
     url: str
-    event_types: tuple[str, ...] | None
+    event_types: list[str] | None
     delivered_position: int
     attempts: int
     next_attempt_at: datetime | None
@@ -34,27 +34,18 @@ class Webhook:
     disabled_reason: str | None
     created_at: datetime
 
+    @property
+    def active(self) -> bool:
+        """Whether the service still delivers to it (it stops after failing for too long)."""
+        return self.disabled_at is None
+
 
 _WEBHOOK_COLUMNS = """id, establishment_id, url, event_types, delivered_position, attempts, next_attempt_at,
                       failing_since, last_error, disabled_at, disabled_reason, created_at"""
 
 
 def _webhook(row: asyncpg.Record) -> Webhook:
-    types = row["event_types"]
-    return Webhook(
-        id=row["id"],
-        establishment_id=row["establishment_id"],
-        url=row["url"],
-        event_types=tuple(types) if types is not None else None,
-        delivered_position=row["delivered_position"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        failing_since=row["failing_since"],
-        last_error=row["last_error"],
-        disabled_at=row["disabled_at"],
-        disabled_reason=row["disabled_reason"],
-        created_at=row["created_at"],
-    )
+    return Webhook(**dict(row))
 
 
 async def create_webhook(
@@ -211,16 +202,8 @@ async def lease(conn: Connection, webhook_id: UUID, owner: str, now: datetime, u
     secrets = [Sealed(row["secret_key_id"], row["secret_sealed"])]
     if row["previous_sealed"] is not None and row["previous_until"] > now:
         secrets.append(Sealed(row["previous_key_id"], row["previous_sealed"]))
-    return Subscription(
-        id=row["id"],
-        establishment_id=row["establishment_id"],
-        url=row["url"],
-        event_types=row["event_types"],
-        delivered_position=row["delivered_position"],
-        attempts=row["attempts"],
-        failing_since=row["failing_since"],
-        secrets=tuple(secrets),
-    )
+    held = {name: value for name, value in row.items() if not name.startswith(("secret_", "previous_"))}
+    return Subscription(**held, secrets=tuple(secrets))
 
 
 async def record_delivered(
