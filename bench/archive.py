@@ -12,7 +12,6 @@ test suite: it prints figures, it does not pass or fail.
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -27,12 +26,12 @@ from rich.progress import Progress
 from temporalio.client import Client
 
 from activities.archive import sweep
+from bench.output import save_figures
 from bench.stack import bench_stack
 from bench.throughput import application_mix
 from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
 from codec.keys import KeyRing
-from config.settings import REPO_ROOT
 from db.archive import append, verify
 from db.pool import create_pool
 from schemas.contract import workflow_id
@@ -133,9 +132,7 @@ def main() -> None:
     figures = asyncio.run(run(args.applications, args.real))
     for key, value in figures.items():
         console.print(f"{key:36} {value}")
-    out = REPO_ROOT / "bench" / "results" / f"archive-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    console.print(f"written to {out}")
+    console.print(f"written to {save_figures('archive', figures)}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Not part of the test suite: it prints figures, it does not pass or fail.
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import time
@@ -27,10 +26,10 @@ from datetime import date
 
 import asyncpg
 
+from bench.output import save_figures
 from bench.romanized import romanized_cases
 from bench.synthetic import Person, Probe, probes, registry
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
 from db import registry as registry_db
 from db.migrate import migrate
 from db.pool import create_pool
@@ -284,9 +283,7 @@ async def main(people_count: int, probe_count: int, romanized_count: int, seed: 
         "keys_per_person": keys,
         "latency_ms": checks,
     }
-    out = REPO_ROOT / "bench" / "results" / f"duplicates-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    say(f"written to {out}")
+    say(f"written to {save_figures('duplicates', figures)}")
 
 
 def _by_kind(tally: Tally) -> dict[str, dict[str, int]]:

@@ -17,7 +17,6 @@ of the test suite: it prints figures, it does not pass or fail.
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
@@ -28,10 +27,10 @@ import psutil
 from rich.console import Console
 
 from bench.measure import cpu_seconds
+from bench.output import save_figures
 from bench.stack import bench_stack
 from clock import SYSTEM_CLOCK
 from codec.keys import KeyRing
-from config.settings import REPO_ROOT
 from db.api_keys import create_key
 from db.applications import open_application, record_transition
 from db.pool import create_pool
@@ -201,9 +200,7 @@ def main() -> None:
     figures = asyncio.run(run(args.applications, args.rate))
     for key, value in figures.items():
         console.print(f"{key:42} {value}")
-    out = REPO_ROOT / "bench" / "results" / f"events-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    console.print(f"written to {out}")
+    console.print(f"written to {save_figures('events', figures)}")
 
 
 if __name__ == "__main__":

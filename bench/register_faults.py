@@ -22,9 +22,9 @@ import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from bench.output import save_figures
 from bench.stack import bench_stack
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
 from db.pool import create_pool
 from register.remote import RemoteRegister
 from register.serving import running_simulator
@@ -32,8 +32,6 @@ from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_application
 from workers.worker import WorkerTuning, build_worker
-
-RESULTS = REPO_ROOT / "bench" / "results"
 
 
 async def _faults(url: str, **switches: Any) -> None:
@@ -121,8 +119,5 @@ if __name__ == "__main__":
     parser.add_argument("--flaky", type=int, default=1000)
     args = parser.parse_args()
     figures = asyncio.run(main(args.applications, args.down_minutes, args.flaky))
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"register-faults-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2, default=str))
-    print(f"written to {out}")
+    print(f"written to {save_figures('register-faults', figures)}")

@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 
 from bench.duplicates import bench_database
+from bench.output import save_figures
 from bench.register_extract import SURNAMES, write_extract
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
 from db.register_import import import_extract
@@ -132,9 +132,7 @@ def main() -> None:
     parser.add_argument("--surnames", type=int, default=SURNAMES, help="surname pool of the synthetic extracts")
     args = parser.parse_args()
     results = asyncio.run(run(args.rows, args.surnames))
-    out = REPO_ROOT / "bench" / "results" / f"register-import-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"written to {out}")
+    print(f"written to {save_figures('register-import', results)}")
 
 
 if __name__ == "__main__":

@@ -36,10 +36,10 @@ import asyncpg
 import httpx
 
 from bench.duplicates import application_of, bench_database, load_registry, say
+from bench.output import results_file, write_figures
 from bench.register_extract import write_extract
 from bench.synthetic import CITIZENSHIPS, LATIN_GIVEN, LATIN_SYLLABLES, new_person, probes, registry
 from clock import SYSTEM_CLOCK
-from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import Connection, create_pool
 from db.register_import import import_extract
@@ -204,7 +204,7 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
     people = list(registry(seed, population))
     applications = [application_of(p.person) for p in probes(people, seed + 1, probe_count)]
     figures: dict[str, object] = {"at": SYSTEM_CLOCK.now().isoformat(), "cpus": os.cpu_count(), "sizes": []}
-    out = REPO_ROOT / "bench" / "results" / f"register-scale-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
+    out = results_file("register-scale")
     async with bench_database() as dsn:
         pool = await create_pool(dsn, min_size=1, max_size=4)
         try:
@@ -239,7 +239,7 @@ async def main(sizes: list[int], population: int, probe_count: int, import_rows:
                     say(json.dumps(row))
                     figures["sizes"].append(row)  # type: ignore[attr-defined]
                     # After each size: an hour's run stopped at the largest keeps the smaller ones.
-                    out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+                    write_figures(out, figures)
                 await remote.aclose()
         finally:
             await pool.close()

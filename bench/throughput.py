@@ -12,7 +12,6 @@ environment, so settings such as DB_POOL_MAX or WORKFLOW_SANDBOX can be tried (t
 
 import argparse
 import asyncio
-import json
 import signal
 import sys
 import time
@@ -28,6 +27,7 @@ from temporalio.client import Client
 
 from bench.ceiling import EMPTY, FIVE_ACTIVITIES
 from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds, open_loop, peak_rss_mb
+from bench.output import save_figures
 from bench.stack import BenchStack, bench_stack
 from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
@@ -287,10 +287,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     results = asyncio.run(run(args.count, args.in_flight, args.open_count, args.crowd))
-    out = REPO_ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"throughput-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    path = save_figures("throughput", results)
     chart(results, REPO_ROOT / "docs" / "performance.png")
     console.print(f"results: {path}; chart: docs/performance.png; {time.perf_counter() - started:.0f} s in all")
 
