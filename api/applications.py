@@ -19,13 +19,11 @@ from api.review_models import ReviewPending
 from api.status import current_status, status_after_event
 from api.updates import IdempotencyKey, body_digest, send_update
 from api.verdicts import give_verdict
-from db.api_submissions import record_submission, submission_digest
+from db.api_submissions import receive_submission
 from db.applications import (
     ApplicationFilter,
     PagePosition,
-    establishment_of,
     list_applications,
-    open_application,
 )
 from schemas.application import Application
 from schemas.contract import WITHDRAW_UPDATE
@@ -52,7 +50,7 @@ async def submit_application(
     """Validate the application and start its workflow; the same body again finds it, another conflicts.
 
     Steps, each safe to repeat: resolve at intake; record the receipt and open the projection row in one
-    transaction; start the workflow (an existing one is found, never doubled). A retry of the same body
+    statement; start the workflow (an existing one is found, never doubled). A retry of the same body
     after a failure at any step converges on one running workflow: it finds the receipt and starts the
     workflow again, which is a no-op if the first start went through.
     """
@@ -60,37 +58,19 @@ async def submit_application(
         raise ProblemError("forbidden", "a reviewer key decides probable duplicates only; it submits nothing")
     if caller.scope is not None and application.establishment_id != caller.scope:
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
-    digest = body_digest(application)
     application_id = application.application_id
-    # One snapshot for both reads: the receipt and the projection row commit together, and a twin request
-    # committing between two separate reads would look like an application started outside the API.
-    async with context.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        recorded = await submission_digest(conn, application_id)
-        if recorded is None and await establishment_of(conn, application_id) is not None:
-            raise ProblemError("application-conflict", "this id was submitted outside the API")
-    if recorded is not None and recorded != digest:
-        raise _conflict(application_id)
     data = await resolve(context.pool, application, now=context.clock.now())
-    new = False
-    if recorded is None:
-        async with context.pool.acquire() as conn, conn.transaction():
-            receipt = await record_submission(
-                conn,
-                application_id=application_id,
-                establishment_id=application.establishment_id,
-                body_sha256=digest,
-                api_key_id=caller.id,
-            )
-            if not receipt.same_body:  # another body won a race for this id
-                raise _conflict(application_id)
-            if receipt.new:
-                # Opened here (the workflow's first step finds the row and leaves it), so that a listing
-                # right after the answer shows the application.
-                await open_application(conn, data)
-            new = receipt.new
+    async with context.pool.acquire() as conn:
+        # Opened here (the workflow's first step finds the row and leaves it), so that a listing right
+        # after the answer shows the application.
+        receipt = await receive_submission(conn, data, body_sha256=body_digest(application), api_key_id=caller.id)
+    if receipt.outside_api:
+        raise ProblemError("application-conflict", "this id was submitted outside the API")
+    if not receipt.same_body:
+        raise _conflict(application_id)
     # After the commit: a start that fails leaves the receipt, and the caller's retry starts it.
     await start(context.client, data, context.task_queue)
-    if new:
+    if receipt.new:
         return ApplicationAccepted(
             application_id=application_id,
             establishment_id=application.establishment_id,

@@ -14,21 +14,20 @@ from schemas.enums import ApplicationState
 from schemas.events import EventType
 from schemas.status import ApplicationStatus, Transition
 
+# Opening an application: its projection row and its `submitted` event, from the parameters $1-$9 of
+# `opening_parameters`. Shared by the workflow's first step and the API's receipt (db/api_submissions.py).
+OPENED_COLUMNS = "(application_id, establishment_id, state, submitted_at, due_date, deadline, transitions)"
+OPENED_RETURNING = "ON CONFLICT (application_id) DO NOTHING RETURNING application_id, establishment_id, state, breached"
+SUBMITTED_EVENT = """INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
+           SELECT $8, application_id, establishment_id, $9, state, '{}', breached, $4 FROM opened
+           ON CONFLICT (event_id) DO NOTHING"""
 
-async def open_application(conn: Connection, data: ApplicationInput) -> None:
-    """Insert the row of a submitted application and its `submitted` event; a second call leaves both."""
+
+def opening_parameters(data: ApplicationInput) -> list[object]:
+    """The parameters $1-$9 of the statements that open an application."""
     application = data.application
     first = Transition(state=ApplicationState.SUBMITTED, at=application.submitted_at)
-    await conn.execute(
-        """WITH opened AS (
-               INSERT INTO applications (application_id, establishment_id, state, submitted_at, due_date, deadline,
-                                         transitions)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING
-               RETURNING application_id, establishment_id, state, breached
-           )
-           INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
-           SELECT $8, application_id, establishment_id, $9, state, '{}', breached, $4 FROM opened
-           ON CONFLICT (event_id) DO NOTHING""",
+    return [
         application.application_id,
         application.establishment_id,
         first.state.value,
@@ -38,6 +37,17 @@ async def open_application(conn: Connection, data: ApplicationInput) -> None:
         [first.model_dump(mode="json")],
         event_id(application.application_id, EventType.SUBMITTED),
         EventType.SUBMITTED.value,
+    ]
+
+
+async def open_application(conn: Connection, data: ApplicationInput) -> None:
+    """Insert the row of a submitted application and its `submitted` event; a second call leaves both."""
+    await conn.execute(
+        f"""WITH opened AS (
+               INSERT INTO applications {OPENED_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7) {OPENED_RETURNING}
+           )
+           {SUBMITTED_EVENT}""",
+        *opening_parameters(data),
     )
 
 

@@ -1,13 +1,17 @@
 """POST, GET and listing of applications: idempotency, conflicts, the status, filters and pages."""
 
+import asyncio
 from datetime import timedelta
 from uuid import uuid4
 
+import asyncpg
 import httpx
 
 from api.models import ApplicationAccepted, ApplicationPage
 from clock import SYSTEM_CLOCK
+from db.applications import open_application
 from schemas.enums import ApplicationState
+from service.intake import resolve
 from tests.factories import make_applicant, make_application
 from tests.toolkit.api import ANKARA, BEIJING, Keys, bearer, final_status, submit
 
@@ -41,6 +45,44 @@ async def test_another_body_under_the_same_id_is_a_conflict(http: httpx.AsyncCli
     answer = await submit(http, other, keys.ankara)
     assert answer.status_code == 409
     assert answer.json()["type"] == "https://iin.example/problems/application-conflict"
+
+
+async def test_twin_submissions_at_once_start_one_application(
+    http: httpx.AsyncClient, keys: Keys, pool: asyncpg.Pool
+) -> None:
+    application = make_application()
+    answers = await asyncio.gather(*(submit(http, application, keys.ankara) for _ in range(5)))
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 200, 202]
+    rows = await pool.fetchval(
+        """SELECT (SELECT count(*) FROM api_submissions WHERE application_id = $1)
+                + (SELECT count(*) FROM events WHERE application_id = $1 AND type = 'application.submitted')""",
+        application.application_id,
+    )
+    assert rows == 2
+
+
+async def test_twin_submissions_with_different_bodies_start_one_and_refuse_the_other(
+    http: httpx.AsyncClient, keys: Keys
+) -> None:
+    application = make_application()
+    other = application.model_copy(update={"applicant": make_applicant()})
+    answers = await asyncio.gather(submit(http, application, keys.ankara), submit(http, other, keys.ankara))
+    assert sorted(answer.status_code for answer in answers) == [202, 409]
+
+
+async def test_an_id_started_outside_the_api_is_a_conflict_and_records_no_receipt(
+    http: httpx.AsyncClient, keys: Keys, pool: asyncpg.Pool
+) -> None:
+    application = make_application()
+    async with pool.acquire() as conn:
+        await open_application(conn, await resolve(pool, application, now=SYSTEM_CLOCK.now()))
+    answer = await submit(http, application, keys.ankara)
+    assert answer.status_code == 409
+    assert "outside the API" in answer.json()["detail"]
+    receipts = await pool.fetchval(
+        "SELECT count(*) FROM api_submissions WHERE application_id = $1", application.application_id
+    )
+    assert receipts == 0
 
 
 async def test_the_status_follows_the_application_to_its_certificate(http: httpx.AsyncClient, keys: Keys) -> None:
