@@ -33,6 +33,7 @@ from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
 from workers.connect import EncryptionNotConfigured, connect_temporal
+from workers.local_workers import WorkerExited
 from workers.process import run_worker
 from workers.registration import prepare_namespace
 from workers.stack import run_stack
@@ -53,9 +54,15 @@ console = Console(soft_wrap=True)
 
 
 @app.command()
-def up() -> None:
-    """Start everything locally: PostgreSQL, Temporal dev server with Web UI, migrations, worker."""
-    asyncio.run(run_stack(get_settings()))
+def up(
+    workers: int = typer.Option(1, min=1, help="Worker processes beside the API (each uses a core of its own)."),
+) -> None:
+    """Start everything locally: PostgreSQL, Temporal dev server with Web UI, migrations, the API, workers."""
+    try:
+        asyncio.run(run_stack(get_settings(), workers))
+    except (WorkerExited, TimeoutError) as error:
+        console.print(f"[red]the stack stopped[/red]: {error}")
+        raise typer.Exit(1) from error
 
 
 @app.command()

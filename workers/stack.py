@@ -21,16 +21,15 @@ from events.config import WebhookConfig
 from register.configured import configured_register
 from workers import embedded, endpoints
 from workers.connect import connect_temporal, service_key_ring
-from workers.delivery import start_delivery
 from workers.local_key import renew_local_key
+from workers.local_workers import LocalWorker, WorkerExited, exited, start_workers, stop_workers, wait_ready, watch
 from workers.registration import prepare_namespace
-from workers.worker import WorkerTuning, build_worker
 
 console = Console(soft_wrap=True)
 
 
-async def run_stack(settings: Settings) -> None:
-    """Start PostgreSQL, Temporal and the worker; stop them all on Ctrl-C or SIGTERM."""
+async def run_stack(settings: Settings, workers: int = 1) -> None:
+    """Start PostgreSQL, Temporal, the API and `workers` worker processes; stop them all on Ctrl-C or SIGTERM."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     postgres: Any = None
     temporal: subprocess.Popen[bytes] | None = None
@@ -53,17 +52,17 @@ async def run_stack(settings: Settings) -> None:
             await embedded.wait_for_port(settings.temporal_port, temporal)
             temporal_address = f"127.0.0.1:{settings.temporal_port}"
             ui = f"http://127.0.0.1:{settings.temporal_ui_port}"
-        await _serve(settings, database_url, temporal_address, ui)
+        await _serve(settings, database_url, temporal_address, ui, workers)
     finally:
         endpoints.forget(settings)
         if temporal is not None:
             embedded.stop_process(temporal)
         if postgres is not None:
             postgres.cleanup()
-        console.print("[bold]stopped[/bold]: API, worker, Temporal dev server and PostgreSQL are down")
+        console.print("[bold]stopped[/bold]: API, workers, Temporal dev server and PostgreSQL are down")
 
 
-async def _serve(settings: Settings, database_url: str, temporal_address: str, ui: str | None) -> None:
+async def _serve(settings: Settings, database_url: str, temporal_address: str, ui: str | None, workers: int) -> None:
     if key_ring(settings) is None:
         local_key_ring(settings.data_dir)  # payloads are sealed locally too, with a key of the stack's own
     client = await connect_temporal(temporal_address, settings.temporal_namespace, settings=settings)
@@ -79,19 +78,14 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         local_window = await open_local_window(pool)
         register = configured_register(settings, pool)
         ring = service_key_ring(settings)
-        worker = build_worker(
-            client, pool, settings.task_queue, tuning=WorkerTuning.from_settings(settings), register=register
+        where = endpoints.Endpoints(
+            database_url=database_url,
+            temporal_address=temporal_address,
+            temporal_namespace=settings.temporal_namespace,
+            task_queue=settings.task_queue,
+            temporal_ui=ui,
         )
-        endpoints.record(
-            settings,
-            endpoints.Endpoints(
-                database_url=database_url,
-                temporal_address=temporal_address,
-                temporal_namespace=settings.temporal_namespace,
-                task_queue=settings.task_queue,
-                temporal_ui=ui,
-            ),
-        )
+        endpoints.record(settings, where)
         api = build_server(
             ApiContext(
                 client=client,
@@ -111,6 +105,15 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         key_file = await renew_local_key(pool, settings)
         await ensure_sweep_schedule(client, settings.task_queue)
         api_serving = await start_server(api)  # fails here, before "up" is printed, if the port is taken
+        # The workers deliver webhooks too (one loop each; subscriptions are leased, never sent twice).
+        children = start_workers(workers, settings, where)
+        try:
+            await wait_ready(children)
+        except (WorkerExited, TimeoutError):
+            await stop_workers(children, settings.worker_graceful_shutdown_seconds)
+            await stop_server(api, api_serving)
+            await register.aclose()
+            raise
         console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
         console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
         console.print(
@@ -126,7 +129,8 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         if ui:
             console.print(f"  Temporal UI:  {ui}")
         console.print(f"  PostgreSQL:   {database_url}")
-        console.print(f"  worker:       task queue {settings.task_queue}")
+        pids = ", ".join(str(child.process.pid) for child in children)
+        console.print(f"  workers:      {workers} process(es) (pid {pids}), task queue {settings.task_queue}")
         console.print(f"  register:     {settings.register_url or 'embedded in PostgreSQL'}")
         retention = f"{days} days" if days else "left as it is"
         console.print(
@@ -138,24 +142,33 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         )
         console.print(f"  API key:      operator key for the local commands in {key_file}")
         console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
-        delivering = start_delivery(settings, pool, ring)
-        console.print(f"  webhooks:     {'delivered from the outbox' if delivering else 'off (no codec keys)'}")
+        console.print(f"  webhooks:     {'delivered by the workers' if ring else 'off (no codec keys)'}")
         try:
-            async with worker:  # leaving the block shuts the worker down gracefully
-                await _until_signalled()
+            lost = await _until_stopped(children)
         finally:
-            if delivering is not None:
-                delivering.cancel()
+            await stop_workers(children, settings.worker_graceful_shutdown_seconds)
             await stop_server(api, api_serving)
             await register.aclose()
+        if lost:
+            raise WorkerExited(", ".join(f"worker {pid} exited with {code}" for pid, code in lost))
     finally:
         await pool.close()
 
 
-async def _until_signalled() -> None:
+async def _until_stopped(children: list[LocalWorker]) -> list[tuple[int, int]]:
+    """Wait for Ctrl-C or SIGTERM, or for a worker process to end on its own (the stack is then not whole).
+
+    The workers that had ended by then, as (pid, exit code).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    watching = asyncio.create_task(watch(children, stop))
     await stop.wait()
+    watching.cancel()
+    lost = exited(children)
+    for pid, code in lost:
+        console.print(f"[red]worker {pid} exited with {code}[/red]: stopping the stack")
     console.print("\nstopping ...")
+    return lost
