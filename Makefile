@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events faults
+.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ compose-check: $(STAMP) ## Check docker-compose.yml and the Dockerfile without D
 
 bench: $(STAMP) ## Throughput and latency of the real service beside its ceilings (bench/results/, docs/performance.png)
 	$(BIN)/python -m bench.throughput
+
+bench-api: $(STAMP) ## Applications/s through the HTTP API of the stack make up runs (50 clients), beside empty workflows
+	$(BIN)/python -m bench.api_load --clients 50 --count 1000
 
 bench-duplicates: $(STAMP) ## Precision, recall and latency of the duplicate check at 1,000,000 people (minutes)
 	$(BIN)/python -m bench.duplicates --people 1000000
