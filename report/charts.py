@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 760
-LABEL_WIDTH = 200
-VALUE_WIDTH = 70  # room right of the longest bar for its value
+LABEL_WIDTH = 220  # the longest establishment id and its month
+VALUE_WIDTH = 60  # room right of the longest bar for its value
 ROW = 20
 LEGEND = 24
 AXIS = 22
@@ -27,7 +27,7 @@ class Series:
     values: Sequence[float | None]
 
 
-TICKS = 5  # intervals on the axis
+TICKS = 5  # at most this many intervals on the axis
 
 
 def nice_step(value: float) -> float:
@@ -45,7 +45,10 @@ def short_number(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def bar_chart(
+ROWS_PER_PIECE = 30  # 50 + 30 × 20 px at 190 mm per 760 px: 163 mm, under a heading on A4 landscape (186 mm)
+
+
+def bar_charts(
     labels: Sequence[str],
     series: Sequence[Series],
     *,
@@ -53,18 +56,52 @@ def bar_chart(
     describe: Callable[[float], str],
     title: str,
     axis_max: float | None = None,
-) -> str:
-    """An SVG chart with one band per label: the series end to end (stacked) or side by side in the band.
+) -> list[str]:
+    """A horizontal bar chart with one band per label, as SVG pieces of at most ROWS_PER_PIECE bands on one
+    axis, so that print breaks the page between pieces and never through one.
 
-    `describe` writes a value as the axis and the bar ends show it; `title` is the SVG's accessible name;
-    `axis_max` fixes where the axis ends (1 for shares), else it ends at a round number past the longest bar.
+    The series go end to end (stacked) or side by side in the band. `describe` writes a value as the axis
+    and the bar ends show it; `title` is each piece's accessible name; `axis_max` fixes where the axis
+    ends (1 for shares), else it ends at a round number past the longest bar of any piece.
     """
-    totals = [
+    longest = max(_totals(series, stacked=stacked), default=0.0)
+    pieces = []
+    for start in range(0, len(labels), ROWS_PER_PIECE):
+        part = slice(start, start + ROWS_PER_PIECE)
+        pieces.append(
+            _piece(
+                labels[part],
+                [Series(s.name, s.colour, s.values[part]) for s in series],
+                stacked=stacked,
+                describe=describe,
+                title=title,
+                axis_max=longest if axis_max is None else axis_max,
+            )
+        )
+    return pieces
+
+
+def _totals(series: Sequence[Series], *, stacked: bool) -> list[float]:
+    """Where each band ends: the sum of its values (stacked) or the largest."""
+    return [
         sum(v or 0.0 for v in row) if stacked else max((v or 0.0 for v in row), default=0.0)
         for row in zip(*(s.values for s in series), strict=True)
     ]
-    step = nice_step((axis_max if axis_max is not None else max(totals, default=0.0)) / TICKS)
-    top = step * TICKS
+
+
+def _piece(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    stacked: bool,
+    describe: Callable[[float], str],
+    title: str,
+    axis_max: float,
+) -> str:
+    totals = _totals(series, stacked=stacked)
+    step = nice_step(axis_max / TICKS)
+    intervals = max(math.ceil(axis_max / step - 1e-9), 1)  # the tolerance: 3 * 0.2 is a hair above 0.6
+    top = step * intervals
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = LEGEND + AXIS + ROW * len(labels) + 4
 
@@ -76,7 +113,7 @@ def bar_chart(
         f"<title>{escape(title)}</title>",
     ]
     parts += _legend(series)
-    parts += _axis(step, describe, x, LEGEND + AXIS, height)
+    parts += _axis(step, intervals, describe, x, LEGEND + AXIS, height)
     thickness = (ROW - 6) if stacked else (ROW - 6) / len(series)
     for index, (label, total) in enumerate(zip(labels, totals, strict=True)):
         y = LEGEND + AXIS + index * ROW
@@ -116,9 +153,11 @@ def _legend(series: Sequence[Series]) -> list[str]:
     return parts
 
 
-def _axis(step: float, describe: Callable[[float], str], x: Callable[[float], float], y: int, bottom: int) -> list[str]:
+def _axis(
+    step: float, intervals: int, describe: Callable[[float], str], x: Callable[[float], float], y: int, bottom: int
+) -> list[str]:
     parts = []
-    for tick in range(TICKS + 1):
+    for tick in range(intervals + 1):
         value = step * tick
         at = x(value)
         parts.append(f'<line x1="{at:.1f}" y1="{y - 4}" x2="{at:.1f}" y2="{bottom}" stroke="#d0d7de"/>')

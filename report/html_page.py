@@ -135,10 +135,9 @@ def report_html(report: ServiceReport) -> str:
     else:
         parts.append(_totals(report))
         for chart in charts(report):
-            parts.append(
-                f'<h2>{escape(chart.heading)}</h2><figure>{chart.svg}<figcaption class="note">'
-                f"{escape(chart.note)}</figcaption></figure>"
-            )
+            parts.append(f"<h2>{escape(chart.heading)}</h2>")
+            parts += [f"<figure>{piece}</figure>" for piece in chart.pieces]
+            parts.append(f'<p class="note">{escape(chart.note)}</p>')
         for number, (heading, names) in enumerate(TABLES, start=1):
             parts.append(f"<h2>{escape(heading)}, by establishment and month</h2>")
             parts.append(_table(report, f"figures-{number}", names))

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from report.charts import Series, bar_chart, short_number
+from report.charts import Series, bar_charts, short_number
 from report.formats import unit_for
 from report.model import MonthFigures, ServiceReport
 from schemas.enums import RejectionReason
@@ -14,11 +14,11 @@ REASON_COLOURS = dict(zip(RejectionReason, (RED, AMBER, PURPLE), strict=True))
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart with its heading and the sentence that says how to read it."""
+    """A chart with its heading and the sentence that says how to read it; its SVG pieces (charts.py)."""
 
     heading: str
     note: str
-    svg: str
+    pieces: list[str]
 
 
 def row_label(figures: MonthFigures) -> str:
@@ -38,15 +38,15 @@ def _outcomes(rows: list[MonthFigures]) -> Chart:
         Series("open", BLUE, [r.open for r in rows]),
     ]
     title = "Applications and what became of them"
-    svg = bar_chart([row_label(r) for r in rows], series, stacked=True, describe=_count, title=title)
-    return Chart(title, "Each bar is the applications submitted in the month; its end, their number.", svg)
+    pieces = bar_charts([row_label(r) for r in rows], series, stacked=True, describe=_count, title=title)
+    return Chart(title, "Each bar is the applications submitted in the month; its end, their number.", pieces)
 
 
 def _within_term(rows: list[MonthFigures]) -> Chart:
     shown = [r for r in rows if r.certificates]
     series = [Series("formed within the term", GREEN, [r.within_term_share for r in shown])]
     title = "Share formed within the term"
-    svg = bar_chart(
+    pieces = bar_charts(
         [row_label(r) for r in shown],
         series,
         stacked=False,
@@ -54,7 +54,7 @@ def _within_term(rows: list[MonthFigures]) -> Chart:
         title=title,
         axis_max=1.0,
     )
-    return Chart(title, "Of the certificates, those issued by the end of the term (rows with certificates).", svg)
+    return Chart(title, "Of the certificates, those issued by the end of the term (rows with certificates).", pieces)
 
 
 def _durations(
@@ -73,8 +73,8 @@ def _durations(
         return [None if (v := read(r)) is None else v / unit.seconds for r in shown]
 
     series = [Series("median", BLUE, scaled(median)), Series("95th percentile", AMBER, scaled(p95))]
-    svg = bar_chart([row_label(r) for r in shown], series, stacked=False, describe=unit.describe(), title=title)
-    return Chart(title, note, svg)
+    pieces = bar_charts([row_label(r) for r in shown], series, stacked=False, describe=unit.describe(), title=title)
+    return Chart(title, note, pieces)
 
 
 def _refusals(rows: list[MonthFigures]) -> Chart | None:
@@ -86,8 +86,8 @@ def _refusals(rows: list[MonthFigures]) -> Chart | None:
         for reason in RejectionReason
     ]
     title = "Refusals by reason"
-    svg = bar_chart([row_label(r) for r in shown], series, stacked=True, describe=_count, title=title)
-    return Chart(title, "An application refused on two grounds counts once under each.", svg)
+    pieces = bar_charts([row_label(r) for r in shown], series, stacked=True, describe=_count, title=title)
+    return Chart(title, "An application refused on two grounds counts once under each.", pieces)
 
 
 def charts(report: ServiceReport) -> list[Chart]:
