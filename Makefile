@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api faults
+.PHONY: help up test test-fast lint typecheck unit sample clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api bench-report faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench-import: $(STAMP) ## Rows per second of iin register import at 100,000 and 
 
 bench-register-scale: $(STAMP) ## The duplicate check, a formation and an import at 1, 4 and 16 million people (an hour, ~40 GB)
 	$(BIN)/python -m bench.register_scale --sizes 1000000 4000000 16000000
+
+bench-report: $(STAMP) ## Time of iin report's query for a month and a year at 100,000 and 1,000,000 applications (minutes)
+	$(BIN)/python -m bench.report --applications 100000 1000000
 
 bench-events: $(STAMP) ## Webhook delivery latency p50/p95 from commit to receipt, and the cost of an event
 	$(BIN)/python -m bench.events --applications 120 --rate 2

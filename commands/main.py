@@ -23,6 +23,7 @@ from commands.invalid_documents import app as invalid_documents_app
 from commands.periods import app as periods_app
 from commands.register import app as register_app
 from commands.register_simulator import register_simulator
+from commands.report import report_command
 from commands.reviews import app as reviews_app
 from commands.sample import sample_application
 from config.settings import get_settings
@@ -50,6 +51,7 @@ app.add_typer(reviews_app, name="reviews")
 app.add_typer(certs_app, name="certs")
 app.command("api")(api_command)
 app.command("register-simulator")(register_simulator)
+app.command("report")(report_command)
 console = Console(soft_wrap=True)
 
 
