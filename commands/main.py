@@ -68,10 +68,15 @@ def up(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    health_port: int | None = typer.Option(None, help="Port of the probes instead of WORKER_HEALTH_PORT (0: off)."),
+    metrics_port: int | None = typer.Option(None, help="Port of /metrics instead of WORKER_METRICS_PORT (0: off)."),
+) -> None:
     """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack); SIGTERM stops it gracefully."""
+    ports = {"worker_health_port": health_port, "worker_metrics_port": metrics_port}
+    settings = get_settings().model_copy(update={key: port for key, port in ports.items() if port is not None})
     try:
-        asyncio.run(run_worker(get_settings()))
+        asyncio.run(run_worker(settings))
     except EncryptionNotConfigured as error:
         console.print(f"[red]refusing to start[/red]: {error}")
         raise typer.Exit(2) from error

@@ -2,12 +2,12 @@
 
 A worker in the API's process would share one interpreter (one core) with the HTTP API; processes of
 their own let the local stack use every core, as separate machines do in production. Each child is
-the same program as the parent (so a test's travelled clock travels with it), told where the stack is
-through its environment, and stopped with SIGTERM, which `iin worker` answers with a graceful shutdown.
+the same program as the parent (so a test's travelled clock travels with it), finds the stack where
+`iin up` recorded it (workers/endpoints.py), and is stopped with SIGTERM, which `iin worker` answers
+with a graceful shutdown.
 """
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +17,6 @@ import httpx
 
 from config.settings import Settings
 from workers.embedded import stop_process
-from workers.endpoints import Endpoints
 
 # Beyond the workers' own grace period: the time to report cancelled activities and exit.
 EXIT_MARGIN_SECONDS = 5.0
@@ -51,22 +50,15 @@ def _port(base: int, index: int) -> int:
     return base + index if base else 0
 
 
-def start_workers(count: int, settings: Settings, endpoints: Endpoints) -> list[LocalWorker]:
+def start_workers(count: int, settings: Settings) -> list[LocalWorker]:
     """Start `count` workers on the stack's endpoints, each with probes and metrics on ports of its own."""
     started = []
     for index in range(count):
+        # The child inherits this environment and finds the stack's endpoints where `iin up` recorded them
+        # (workers/endpoints.py); only its ports differ, so that N workers can share the machine.
         health_port = _port(settings.worker_health_port, index)
-        env = {
-            **os.environ,
-            "DATABASE_URL": endpoints.database_url,
-            "TEMPORAL_ADDRESS": endpoints.temporal_address,
-            "TEMPORAL_NAMESPACE": endpoints.temporal_namespace,
-            "TASK_QUEUE": endpoints.task_queue,
-            "DATA_DIR": str(settings.data_dir),
-            "WORKER_HEALTH_PORT": str(health_port),
-            "WORKER_METRICS_PORT": str(_port(settings.worker_metrics_port, index)),
-        }
-        process = subprocess.Popen(own_command("worker"), env=env)
+        ports = ["--health-port", str(health_port), "--metrics-port", str(_port(settings.worker_metrics_port, index))]
+        process = subprocess.Popen(own_command("worker", *ports))
         probes = f"http://{settings.worker_health_host}:{health_port}" if health_port else None
         started.append(LocalWorker(process, probes))
     return started

@@ -106,7 +106,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         await ensure_sweep_schedule(client, settings.task_queue)
         api_serving = await start_server(api)  # fails here, before "up" is printed, if the port is taken
         # The workers deliver webhooks too (one loop each; subscriptions are leased, never sent twice).
-        children = start_workers(workers, settings, where)
+        children = start_workers(workers, settings)
         try:
             await wait_ready(children)
         except (WorkerExited, TimeoutError):

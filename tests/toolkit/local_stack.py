@@ -41,7 +41,7 @@ class LocalStack:
     def workers(self) -> list[psutil.Process]:
         """The `iin worker` processes it started."""
         children = psutil.Process(self.process.pid).children()
-        return [child for child in children if child.cmdline()[-1:] == ["worker"]]
+        return [child for child in children if "worker" in child.cmdline()]
 
     def operator_key(self) -> str:
         """The operator key `iin up` wrote for the local commands."""
