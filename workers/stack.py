@@ -109,41 +109,35 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
         children = start_workers(workers, settings)
         try:
             await wait_ready(children)
-        except (WorkerExited, TimeoutError):
-            await stop_workers(children, settings.worker_graceful_shutdown_seconds)
-            await stop_server(api, api_serving)
-            await register.aclose()
-            raise
-        console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
-        console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
-        console.print(
-            f"  reference data: {report.establishments} establishments, {report.service_periods} service periods,"
-            f" {report.memberships} convention memberships"
-        )
-        if local_window is not None:
+            console.print(f"[bold green]IIN service is up[/bold green] (data under {settings.data_dir})")
+            console.print(f"  migrations applied now: {', '.join(applied) or 'none (schema current)'}")
             console.print(
-                f"  [yellow]service window opened for local use[/yellow]: {local_window.id}"
-                f" from {local_window.starts_on}, until further notice"
+                f"  reference data: {report.establishments} establishments, {report.service_periods} service periods,"
+                f" {report.memberships} convention memberships"
             )
-        console.print(f"  Temporal:     {temporal_address} (namespace {settings.temporal_namespace})")
-        if ui:
-            console.print(f"  Temporal UI:  {ui}")
-        console.print(f"  PostgreSQL:   {database_url}")
-        pids = ", ".join(str(child.process.pid) for child in children)
-        console.print(f"  workers:      {workers} process(es) (pid {pids}), task queue {settings.task_queue}")
-        console.print(f"  register:     {settings.register_url or 'embedded in PostgreSQL'}")
-        retention = f"{days} days" if days else "left as it is"
-        console.print(
-            f"  archive:      swept every {SWEEP_EVERY.total_seconds() / 60:g} min (schedule {SCHEDULE_ID});"
-            f" Temporal retention {retention}"
-        )
-        console.print(
-            f"  API:          http://127.0.0.1:{settings.api_port}   docs: http://127.0.0.1:{settings.api_port}/docs"
-        )
-        console.print(f"  API key:      operator key for the local commands in {key_file}")
-        console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
-        console.print(f"  webhooks:     {'delivered by the workers' if ring else 'off (no codec keys)'}")
-        try:
+            if local_window is not None:
+                console.print(
+                    f"  [yellow]service window opened for local use[/yellow]: {local_window.id}"
+                    f" from {local_window.starts_on}, until further notice"
+                )
+            console.print(f"  Temporal:     {temporal_address} (namespace {settings.temporal_namespace})")
+            if ui:
+                console.print(f"  Temporal UI:  {ui}")
+            console.print(f"  PostgreSQL:   {database_url}")
+            pids = ", ".join(str(child.process.pid) for child in children)
+            console.print(f"  workers:      {workers} process(es) (pid {pids}), task queue {settings.task_queue}")
+            console.print(f"  register:     {settings.register_url or 'embedded in PostgreSQL'}")
+            retention = f"{days} days" if days else "left as it is"
+            console.print(
+                f"  archive:      swept every {SWEEP_EVERY.total_seconds() / 60:g} min (schedule {SCHEDULE_ID});"
+                f" Temporal retention {retention}"
+            )
+            console.print(
+                f"  API:          http://127.0.0.1:{settings.api_port}   docs: http://127.0.0.1:{settings.api_port}/docs"
+            )
+            console.print(f"  API key:      operator key for the local commands in {key_file}")
+            console.print("  try:         .venv/bin/iin sample    (Ctrl-C here stops everything)")
+            console.print(f"  webhooks:     {'delivered by the workers' if ring else 'off (no codec keys)'}")
             lost = await _until_stopped(children)
         finally:
             await stop_workers(children, settings.worker_graceful_shutdown_seconds)
