@@ -34,7 +34,7 @@ from temporalio.client import Client
 
 from bench.ceiling import EMPTY
 from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds
-from bench.output import save_figures
+from bench.output import machine, save_figures
 from bench.throughput import application_mix
 from clock import SYSTEM_CLOCK
 from schemas.enums import ApplicationState
@@ -114,7 +114,7 @@ def _report(phases: list[Phase], clients: int, workers: int) -> dict[str, object
     )
     return {
         "at": SYSTEM_CLOCK.now().isoformat(),
-        "machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+        "machine": machine(),
         "clients": clients,
         "workers": workers,
         "phases": [as_dict(p) for p in phases],

@@ -3,10 +3,17 @@
 import json
 from pathlib import Path
 
+import psutil
+
 from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 
 RESULTS = REPO_ROOT / "bench" / "results"
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on: cores and memory."""
+    return {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)}
 
 
 def results_file(kind: str) -> Path:

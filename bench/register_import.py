@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from bench.duplicates import bench_database
-from bench.output import save_figures
+from bench.output import machine, save_figures
 from bench.register_extract import SURNAMES, write_extract
 from clock import SYSTEM_CLOCK
 from db.migrate import migrate
@@ -96,7 +96,7 @@ async def run(sizes: list[int], surnames: int) -> dict[str, object]:
     """Import an extract of each size into a fresh database, twice; the figures of each."""
     results: dict[str, object] = {
         "at": SYSTEM_CLOCK.now().isoformat(),
-        "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+        "machine": machine(),
         "python": platform.python_version(),
         "surnames": surnames,
         "sizes": {},

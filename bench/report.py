@@ -20,10 +20,10 @@ import time
 from datetime import UTC, date, datetime
 
 import asyncpg
-import psutil
 
 from bench.duplicates import bench_database
-from clock import SYSTEM_CLOCK, FixedClock
+from bench.output import machine, save_figures
+from clock import FixedClock
 from config.settings import REPO_ROOT
 from db.migrate import migrate
 from db.pool import create_pool
@@ -131,16 +131,13 @@ def main() -> None:
     parser.add_argument("--applications", type=int, nargs="+", default=[100_000, 1_000_000])
     args = parser.parse_args()
     results = asyncio.run(run(args.applications))
-    machine = {
-        "cpus": os.cpu_count(),
-        "memory_gb": round(psutil.virtual_memory().total / 2**30),
+    measured_on = {
+        **machine(),
         "load_1min": os.getloadavg()[0],
         "python": platform.python_version(),
         "database": "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded",
     }
-    out = REPO_ROOT / "bench" / "results" / f"report-{SYSTEM_CLOCK.now():%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2), encoding="utf-8")
-    print(f"written to {out}")
+    print(f"written to {save_figures('report', {'machine': measured_on, 'results': results})}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from temporalio.client import Client
 
 from bench.ceiling import EMPTY, FIVE_ACTIVITIES
 from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds, open_loop, peak_rss_mb
-from bench.output import save_figures
+from bench.output import machine, save_figures
 from bench.stack import BenchStack, bench_stack
 from clock import SYSTEM_CLOCK
 from codec.converter import build_data_converter
@@ -250,7 +250,7 @@ def _report(phases: list[Phase], count: int, in_flight: int) -> dict[str, object
     )
     return {
         "at": SYSTEM_CLOCK.now().isoformat(),
-        "machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+        "machine": machine(),
         "count": count,
         "in_flight": in_flight,
         "phases": [as_dict(p) for p in phases],
