@@ -14,7 +14,7 @@ from service.intake import submit
 from tests.factories import make_applicant, make_application
 from tests.toolkit.waiting import eventually
 from workers.embedded import free_port
-from workers.metrics import REVIEW_QUEUE, report_review_queue, runtime_with_metrics
+from workers.metrics import REVIEW_QUEUE, report_projection, runtime_with_metrics
 from workers.worker import build_worker
 
 
@@ -43,7 +43,7 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
                 now=SYSTEM_CLOCK.now(),
             )
         ).handle.result()
-        reporter = asyncio.create_task(report_review_queue(pool, runtime, every=0.1))
+        reporter = asyncio.create_task(report_projection(pool, runtime, every=0.1))
         text = await eventually(lambda: scrape(port), lambda t: REVIEW_QUEUE in t and "iin_applications_completed" in t)
         reporter.cancel()
 
@@ -63,7 +63,7 @@ async def test_the_review_queue_gauge_outlives_a_lost_database_connection(
     gauge_pool = await asyncpg.create_pool(
         database_dsn, min_size=1, max_size=1, server_settings={"application_name": name}
     )
-    reporter = asyncio.create_task(report_review_queue(gauge_pool, runtime, every=0.05))
+    reporter = asyncio.create_task(report_projection(gauge_pool, runtime, every=0.05))
     try:
         await eventually(lambda: scrape(port), lambda text: REVIEW_QUEUE in text)
         backends = "SELECT array_agg(pid) FROM pg_stat_activity WHERE application_name = $1"
