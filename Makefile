@@ -40,8 +40,8 @@ test-fast: $(STAMP) ## Tests needing neither PostgreSQL nor the dev server: rule
 faults: $(STAMP) ## Only the fault tests (part of unit): worker killed, PostgreSQL/Temporal restarted, races
 	$(BIN)/pytest -m faults -s tests/faults
 
-compose-check: $(STAMP) ## Check docker-compose.yml and the Dockerfile without Docker (schema, Compose's loader, Temporal's mTLS, UI sign-in)
-	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_compose_temporal_auth.py tests/deploy/test_dockerfile.py
+compose-check: $(STAMP) ## Check docker-compose.yml, the Dockerfile and deploy/ without Docker (schema, Compose's loader, Temporal's mTLS, UI sign-in, dashboards, alert rules)
+	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_compose_temporal_auth.py tests/deploy/test_dockerfile.py tests/deploy/test_dashboards.py
 
 bench: $(STAMP) ## Throughput and latency of the real service beside its ceilings (bench/results/, docs/performance.png)
 	$(BIN)/python -m bench.throughput

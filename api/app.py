@@ -9,6 +9,7 @@ from api import applications, desk, events, health, issued, page, problems, revi
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
+from api.metrics import RequestMetrics
 from api.ratelimit import Limiter
 from events.listener import EventListener
 
@@ -35,6 +36,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.limiter = Limiter(context.rate_limits) if context.rate_limits is not None else None
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
+    app.add_middleware(RequestMetrics)  # api/metrics.py: outside BodyGuard, so its 413s are counted too
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
     if context.codec is not None:

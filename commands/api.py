@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from api.context import ApiContext
+from api.metrics import serve_metrics
 from api.ratelimit import RateLimits
 from api.server import build_server, start_server, stop_server
 from client import ApiError, IinClient
@@ -64,6 +65,7 @@ def api_command() -> None:
             rate_limits=RateLimits.from_settings(settings),
         )
         server = build_server(context, settings.api_port, settings.api_host)
+        metrics = serve_metrics(settings.api_host, settings.api_metrics_port)[0] if settings.api_metrics_port else None
         try:
             serving = await start_server(server)
             console.print(
@@ -75,6 +77,8 @@ def api_command() -> None:
             await stop.wait()
             await stop_server(server, serving)
         finally:
+            if metrics is not None:
+                metrics.shutdown()
             await register.aclose()
             await pool.close()
 

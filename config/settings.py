@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     api_port: int = Field(default=8000, description="Port of the HTTP API (`iin up`, `iin api`).")
     api_host: str = Field(default="127.0.0.1", description="Interface `iin api` listens on (0.0.0.0 in a container).")
+    api_metrics_port: int = Field(
+        default=9465,
+        ge=0,
+        le=65535,
+        description="Port of `iin api`'s Prometheus /metrics, on API_HOST, apart from the API's; 0 turns it off.",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public address of the API: certificates' QR codes point at its verification pages.",

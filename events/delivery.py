@@ -31,6 +31,7 @@ from config.settings import Settings
 from db import webhooks
 from db.events import StoredEvent, events_after, sequence_pending
 from events.listener import EventListener
+from events.metrics import DeliveryMetrics
 from events.secrets import SecretBox, reseal_secrets
 from events.signing import body_of, signed_headers
 from events.urls import Network, Target, UnsafeUrl, parse_networks, resolve_target
@@ -113,6 +114,7 @@ class DeliveryLoop:
     clock: Clock = SYSTEM_CLOCK
     rng: random.Random = field(default_factory=random.Random)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4()}")
+    metrics: DeliveryMetrics = field(default_factory=DeliveryMetrics)
     _serving: dict[UUID, asyncio.Task[None]] = field(default_factory=dict)
 
     async def run(self) -> None:
@@ -191,6 +193,7 @@ class DeliveryLoop:
             for stored in batch:
                 outcome = await self._post(http, target, secrets, event_of(stored))
                 now = self.clock.now()
+                self.metrics.attempted(outcome.delivered, outcome.duration_ms)
                 attempt = webhooks.Delivery(
                     event_id=stored.event_id,
                     attempted_at=now,
@@ -215,6 +218,7 @@ class DeliveryLoop:
                         conn, held.id, self.owner, stored.position, attempt, lease_until
                     ):
                         return  # the lease went to another loop meanwhile: it delivers from our cursor on
+                self.metrics.delivered_after(now - stored.at)
                 position, failing_since = stored.position, None
                 held = replace(held, attempts=0)
 

@@ -12,16 +12,19 @@ from datetime import timedelta
 
 import asyncpg
 from rich.console import Console
+from temporalio.common import MetricMeter
 from temporalio.worker import Worker
 
 from config.settings import Settings
 from db.pool import create_pool
 from register.configured import configured_register
+from register.metered import MeteredRegister
+from register.port import NationalRegister
 from workers import endpoints
 from workers.connect import connect_temporal, service_key_ring
 from workers.delivery import start_delivery
 from workers.health import Health, serve_health
-from workers.metrics import report_review_queue, runtime_with_metrics
+from workers.metrics import report_projection, runtime_with_metrics
 from workers.worker import WorkerTuning, build_worker
 
 console = Console(soft_wrap=True, stderr=True)
@@ -48,13 +51,14 @@ async def run_worker(settings: Settings) -> None:
         max_size=settings.db_pool_max,
         guards=settings.session_guards(),
     )
-    reporter = asyncio.create_task(report_review_queue(pool, runtime)) if runtime is not None else None
+    reporter = asyncio.create_task(report_projection(pool, runtime)) if runtime is not None else None
     # Webhooks have a pool of their own: a slow delivery never takes a connection an activity needs.
     events_pool = await create_pool(
         where.database_url, min_size=1, max_size=EVENTS_POOL_SIZE, guards=settings.session_guards()
     )
-    delivering = start_delivery(settings, events_pool, service_key_ring(settings))
-    register = configured_register(settings, pool)
+    meter = runtime.metric_meter if runtime is not None else MetricMeter.noop
+    delivering = start_delivery(settings, events_pool, service_key_ring(settings), meter)
+    register: NationalRegister = MeteredRegister(configured_register(settings, pool), meter)
     try:
         worker = build_worker(
             client,

@@ -15,6 +15,7 @@ import httpx
 
 from api.models import WebhookSecret
 from events.delivery import DeliveryLoop, DeliveryPolicy
+from events.metrics import DeliveryMetrics
 from schemas.events import EventType
 from tests.toolkit.api import LOCAL_WEBHOOKS, LOOPBACK, bearer
 from tests.toolkit.receiver import Receiver
@@ -51,10 +52,12 @@ async def receiving(
 
 
 @asynccontextmanager
-async def delivering(pool: asyncpg.Pool, policy: DeliveryPolicy = QUICK) -> AsyncIterator[DeliveryLoop]:
-    """The delivery loop running on `pool` until the block ends."""
+async def delivering(
+    pool: asyncpg.Pool, policy: DeliveryPolicy = QUICK, metrics: DeliveryMetrics | None = None
+) -> AsyncIterator[DeliveryLoop]:
+    """The delivery loop running on `pool` until the block ends (recording on `metrics`, if given)."""
     assert LOCAL_WEBHOOKS.box is not None
-    loop = DeliveryLoop(pool, LOCAL_WEBHOOKS.box, policy)
+    loop = DeliveryLoop(pool, LOCAL_WEBHOOKS.box, policy, metrics=metrics or DeliveryMetrics())
     running = asyncio.create_task(loop.run())
     try:
         yield loop

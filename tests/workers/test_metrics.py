@@ -1,7 +1,9 @@
 """The worker's Prometheus metrics: the SDK's own, outcomes, breaches and the review queue."""
 
 import asyncio
+import re
 import uuid
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -14,8 +16,9 @@ from service.intake import submit
 from tests.factories import make_applicant, make_application
 from tests.toolkit.waiting import eventually
 from workers.embedded import free_port
-from workers.metrics import REVIEW_QUEUE, report_review_queue, runtime_with_metrics
+from workers.metrics import REVIEW_QUEUE, report_projection, runtime_with_metrics
 from workers.worker import build_worker
+from workflows.metric_names import SUBMISSION_TO_CERTIFICATE
 
 
 async def scrape(port: int) -> str:
@@ -43,7 +46,7 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
                 now=SYSTEM_CLOCK.now(),
             )
         ).handle.result()
-        reporter = asyncio.create_task(report_review_queue(pool, runtime, every=0.1))
+        reporter = asyncio.create_task(report_projection(pool, runtime, every=0.1))
         text = await eventually(lambda: scrape(port), lambda t: REVIEW_QUEUE in t and "iin_applications_completed" in t)
         reporter.cancel()
 
@@ -52,6 +55,30 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
     assert any('outcome="rejected"' in line for line in completed)
     assert "temporal_workflow_completed" in text
     assert f"{REVIEW_QUEUE}{{" in text or f"{REVIEW_QUEUE} " in text
+
+
+async def test_the_time_from_submission_to_certificate_is_recorded_in_buckets_of_up_to_days(
+    dev_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    port = free_port()
+    runtime = runtime_with_metrics("127.0.0.1", port)
+    client = await Client.connect(
+        dev_env.client.service_client.config.target_host, data_converter=pydantic_data_converter, runtime=runtime
+    )
+    queue = f"iin-test-{uuid.uuid4()}"
+    two_hours_ago = SYSTEM_CLOCK.now() - timedelta(hours=2)
+    async with build_worker(client, pool, queue):
+        application = make_application(submitted_at=two_hours_ago)
+        await (await submit(client, pool, application, queue, now=SYSTEM_CLOCK.now())).handle.result()
+        text = await eventually(lambda: scrape(port), lambda t: f"{SUBMISSION_TO_CERTIFICATE}_count" in t)
+
+    buckets = {
+        match[1]: float(match[2])
+        for match in re.finditer(rf'^{SUBMISSION_TO_CERTIFICATE}_bucket{{.*le="([^"]+)"}} (\S+)$', text, re.M)
+    }
+    hour_ms, day_ms = 3_600_000, 86_400_000
+    assert buckets[str(hour_ms)] == 0 and buckets[str(4 * hour_ms)] == 1
+    assert str(5 * day_ms) in buckets
 
 
 async def test_the_review_queue_gauge_outlives_a_lost_database_connection(
@@ -63,7 +90,7 @@ async def test_the_review_queue_gauge_outlives_a_lost_database_connection(
     gauge_pool = await asyncpg.create_pool(
         database_dsn, min_size=1, max_size=1, server_settings={"application_name": name}
     )
-    reporter = asyncio.create_task(report_review_queue(gauge_pool, runtime, every=0.05))
+    reporter = asyncio.create_task(report_projection(gauge_pool, runtime, every=0.05))
     try:
         await eventually(lambda: scrape(port), lambda text: REVIEW_QUEUE in text)
         backends = "SELECT array_agg(pid) FROM pg_stat_activity WHERE application_name = $1"
