@@ -27,6 +27,7 @@ from db.applications import (
     list_applications,
     open_application,
 )
+from observability.logs import note_application
 from schemas.application import Application
 from schemas.contract import WITHDRAW_UPDATE
 from schemas.enums import ApplicationState
@@ -62,6 +63,7 @@ async def submit_application(
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
     digest = body_digest(application)
     application_id = application.application_id
+    note_application(application_id)
     # One snapshot for both reads: the receipt and the projection row commit together, and a twin request
     # committing between two separate reads would look like an application started outside the API.
     async with context.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):

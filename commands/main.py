@@ -29,6 +29,7 @@ from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data
+from observability.logs import configure_logging
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
@@ -55,14 +56,18 @@ console = Console(soft_wrap=True)
 @app.command()
 def up() -> None:
     """Start everything locally: PostgreSQL, Temporal dev server with Web UI, migrations, worker."""
-    asyncio.run(run_stack(get_settings()))
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    asyncio.run(run_stack(settings))
 
 
 @app.command()
 def worker() -> None:
     """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack); SIGTERM stops it gracefully."""
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     try:
-        asyncio.run(run_worker(get_settings()))
+        asyncio.run(run_worker(settings))
     except EncryptionNotConfigured as error:
         console.print(f"[red]refusing to start[/red]: {error}")
         raise typer.Exit(2) from error
