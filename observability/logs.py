@@ -27,9 +27,10 @@ JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"levelname": "level", "name": "logger"}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ID_FIELDS = ("application_id", "trace_id", "span_id")
-# httpx logs every request's URL at INFO, and the remote register's URLs hold document numbers and IINs
-# (/v1/documents/{number}/holders, /v1/people/{iin}): its lines are kept to warnings, whatever LOG_LEVEL.
-QUIETED_LOGGERS = ("httpx", "httpcore")
+# Kept to warnings, whatever LOG_LEVEL: httpx logs every request's URL at INFO, and the remote register's
+# URLs hold document numbers and IINs (/v1/documents/{number}/holders, /v1/people/{iin}); fontTools logs
+# some 40 lines for each PDF issued, among them the glyphs the applicant's name is written with.
+QUIETED_LOGGERS = ("httpx", "httpcore", "fontTools")
 
 
 @dataclass

@@ -89,10 +89,13 @@ def root_logger() -> Iterator[logging.Logger]:
         logging.getLogger(name).setLevel(was)
 
 
-def test_the_http_clients_request_lines_are_not_logged_at_info(root_logger: logging.Logger) -> None:
+@pytest.mark.parametrize("name", ["httpx", "fontTools.subset"])
+def test_the_libraries_lines_naming_urls_or_glyphs_are_not_logged_at_info(
+    root_logger: logging.Logger, name: str
+) -> None:
     configure_logging("json", "INFO")
 
-    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)  # they name the register's URLs
+    assert not logging.getLogger(name).isEnabledFor(logging.INFO)
 
 
 def test_a_text_line_ends_with_the_ids_the_record_carries() -> None:
