@@ -4,6 +4,8 @@ the transaction that records the outcome."""
 from datetime import datetime
 from uuid import UUID
 
+from temporalio import activity
+
 from db.applications import record_transition
 from db.pool import Connection
 from rules.lifecycle import transition_after
@@ -21,7 +23,13 @@ async def close_step(
     iin: str | None = None,
     certificate_number: str | None = None,
 ) -> None:
-    """Record the transition `step`'s outcome causes, with the IIN or certificate it brought, if any."""
+    """Record the transition `step`'s outcome causes, with the IIN or certificate it brought, if any.
+
+    Logged with the step, the state and the reasons' codes only: activity.logger adds the workflow id
+    (the application's), and the IIN or certificate number stay out of the log.
+    """
     transition = transition_after(step, at, findings, for_review=for_review)
     if transition is not None:
         await record_transition(conn, application_id, transition, iin=iin, certificate_number=certificate_number)
+        reasons = f" ({', '.join(transition.reasons)})" if transition.reasons else ""
+        activity.logger.info("%s step: to %s%s", step.value, transition.state.value, reasons)

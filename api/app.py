@@ -11,7 +11,9 @@ from api.context import ApiContext
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.ratelimit import Limiter
+from api.request_log import RequestLog
 from events.listener import EventListener
+from observability.tracing import instrument_api
 
 DESCRIPTION = """\
 Start and follow applications for an IIN filed at Kazakhstan's foreign establishments.
@@ -37,6 +39,8 @@ def create_app(context: ApiContext) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
     app.add_middleware(RequestMetrics)  # api/metrics.py: outside BodyGuard, so its 413s are counted too
+    app.add_middleware(RequestLog)  # added last, so outside BodyGuard: its refusals are logged too
+    instrument_api(app, context.tracer_provider)
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
     if context.codec is not None:

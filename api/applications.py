@@ -25,6 +25,7 @@ from db.applications import (
     PagePosition,
     list_applications,
 )
+from observability.logs import note_application
 from schemas.application import Application
 from schemas.contract import WITHDRAW_UPDATE
 from schemas.enums import ApplicationState
@@ -59,6 +60,7 @@ async def submit_application(
     if caller.scope is not None and application.establishment_id != caller.scope:
         raise ProblemError("forbidden", f"this key submits for {caller.scope} only")
     application_id = application.application_id
+    note_application(application_id)
     data = await resolve(context.pool, application, now=context.clock.now())
     async with context.pool.acquire() as conn:
         # Opened here (the workflow's first step finds the row and leaves it), so that a listing right

@@ -7,6 +7,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
@@ -34,6 +35,7 @@ class ApiContext:
     register: RegisterRecords | None = None  # the desk reads candidates there; None: the embedded one (pool)
     review_four_eyes: bool = False  # REVIEW_FOUR_EYES: different_person needs two different reviewer keys
     rate_limits: RateLimits | None = None  # None: no limits (what tests and benchmarks build unless they say)
+    tracer_provider: TracerProvider | None = None  # observability/tracing.py: None, no server spans
 
 
 def get_context(request: Request) -> ApiContext:

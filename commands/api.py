@@ -23,6 +23,8 @@ from config.settings import Settings, get_settings
 from db.api_keys import create_key, revoke_key
 from db.pool import create_pool
 from events.config import WebhookConfig
+from observability.logs import configure_logging
+from observability.tracing import API_SERVICE, build_tracer_provider, shutdown_tracing
 from register.configured import configured_register
 from schemas.application import Application
 from schemas.status import ApplicationStatus
@@ -43,7 +45,10 @@ def api_command() -> None:
     async def main() -> None:
         settings = get_settings()
         where = endpoints.resolve(settings)
-        client = await connect_temporal(where.temporal_address, where.temporal_namespace, settings=settings)
+        tracing = build_tracer_provider(settings, API_SERVICE)
+        client = await connect_temporal(
+            where.temporal_address, where.temporal_namespace, settings=settings, tracer_provider=tracing
+        )
         pool = await create_pool(
             where.database_url,
             min_size=settings.db_pool_min,
@@ -63,6 +68,7 @@ def api_command() -> None:
             register=register,
             review_four_eyes=settings.review_four_eyes,
             rate_limits=RateLimits.from_settings(settings),
+            tracer_provider=tracing,
         )
         server = build_server(context, settings.api_port, settings.api_host)
         metrics = serve_metrics(settings.api_host, settings.api_metrics_port)[0] if settings.api_metrics_port else None
@@ -81,7 +87,9 @@ def api_command() -> None:
                 metrics.shutdown()
             await register.aclose()
             await pool.close()
+            shutdown_tracing(tracing)
 
+    configure_logging(get_settings().log_format, get_settings().log_level)
     try:
         asyncio.run(main())
     except EncryptionNotConfigured as error:

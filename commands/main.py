@@ -30,6 +30,7 @@ from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data
+from observability.logs import configure_logging
 from schemas.application import Application
 from schemas.status import ApplicationStatus
 from workers import endpoints
@@ -60,8 +61,10 @@ def up(
     workers: int = typer.Option(1, min=1, help="Worker processes beside the API (each uses a core of its own)."),
 ) -> None:
     """Start everything locally: PostgreSQL, Temporal dev server with Web UI, migrations, the API, workers."""
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     try:
-        asyncio.run(run_stack(get_settings(), workers))
+        asyncio.run(run_stack(settings, workers))
     except (WorkerExited, TimeoutError) as error:
         console.print(f"[red]the stack stopped[/red]: {error}")
         raise typer.Exit(1) from error
@@ -75,6 +78,7 @@ def worker(
     """Run a worker against DATABASE_URL and TEMPORAL_ADDRESS (or the local stack); SIGTERM stops it gracefully."""
     ports = {"worker_health_port": health_port, "worker_metrics_port": metrics_port}
     settings = get_settings().model_copy(update={key: port for key, port in ports.items() if port is not None})
+    configure_logging(settings.log_format, settings.log_level)
     try:
         asyncio.run(run_worker(settings))
     except EncryptionNotConfigured as error:

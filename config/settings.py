@@ -4,7 +4,7 @@ import ipaddress
 import urllib.parse
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from limits import parse_many
 from limits.aio import storage as limit_storages
@@ -185,6 +185,19 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where the counts are kept, a storage URI of the `limits` library: memory:// is each"
         " API process's own memory (N replicas: N times the limits); redis:// needs its driver installed.",
+    )
+
+    # Traces and logs (docs/operations.md, "Traces and logs"; observability/).
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="Base URL of an OTLP/HTTP collector (http://collector:4318); traces go to its /v1/traces."
+        " Unset: no tracing at all. The other OTEL_* variables are read by the OpenTelemetry SDK itself.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text: lines for a person; json: one JSON object a line, for a log store."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The least severe records written."
     )
 
     _temporal: ClientConfigProfile = PrivateAttr()

@@ -27,6 +27,10 @@ Body = Registrant | NameKeyQuery | SimilarNameQuery
 _DOCUMENT_HOLDERS = TypeAdapter(list[DocumentHolder])
 _NAME_KEY_HOLDERS = TypeAdapter(list[NameKeyHolder])
 _SIMILAR_NAME_HOLDERS = TypeAdapter(list[SimilarNameHolder])
+# The literal parts of the register's paths. The others name a document or a person
+# (/v1/documents/{number}/holders, /v1/people/{iin}), and a failure's message, which the SDK logs and
+# the activity's span records, must not: it names the route with those parts left out.
+_ROUTE_WORDS = frozenset({"", "v1", "documents", "holders", "name-keys", "similar-names", "formations", "people"})
 
 
 class RegisterUnavailable(Exception):
@@ -103,11 +107,18 @@ class RemoteRegister:
         try:
             return await self._http.request(method, path, content=content, headers=headers)
         except httpx.HTTPError as error:
-            raise RegisterUnavailable(f"{method} {path}: {error!r}") from error
+            raise RegisterUnavailable(f"{method} {_route(path)}: {type(error).__name__}") from error
+
+
+def _route(path: str) -> str:
+    return "/".join(part if part in _ROUTE_WORDS else "{}" for part in path.split("/"))
 
 
 def _content(response: httpx.Response) -> bytes:
+    # The status only: an error body may echo what was asked, names or numbers.
     if response.is_error:
         request = response.request
-        raise RegisterUnavailable(f"{request.method} {request.url.path}: {response.status_code} {response.text[:200]}")
+        raise RegisterUnavailable(
+            f"{request.method} {_route(request.url.path)}: {response.status_code} {response.reason_phrase}"
+        )
     return response.content

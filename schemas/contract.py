@@ -13,11 +13,17 @@ WORKFLOW_TYPE = "IINApplicationWorkflow"
 STATUS_QUERY = "status"
 REVIEW_UPDATE = "resolve_review"  # takes schemas.review.ReviewDecision, returns ApplicationStatus
 WITHDRAW_UPDATE = "withdraw"  # takes schemas.review.Withdrawal, returns ApplicationStatus
+WORKFLOW_ID_PREFIX = "iin-application-"
 
 
 def workflow_id(application_id: UUID) -> str:
     """The one workflow id of an application: starting it twice finds the same workflow."""
-    return f"iin-application-{application_id}"
+    return f"{WORKFLOW_ID_PREFIX}{application_id}"
+
+
+def application_id_in(workflow: str) -> str | None:
+    """The application id an application's workflow id carries; None for any other workflow (the sweep)."""
+    return workflow.removeprefix(WORKFLOW_ID_PREFIX) if workflow.startswith(WORKFLOW_ID_PREFIX) else None
 
 
 def local_day(moment: datetime, time_zone: str) -> date:

@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.toolkit.commands",
     "tests.toolkit.register",
     "tests.toolkit.tls",
+    "tests.toolkit.tracing",
 ]

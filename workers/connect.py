@@ -1,5 +1,6 @@
 """The one way every process of the service (worker, stack, CLI, API) connects to Temporal."""
 
+from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
@@ -8,6 +9,7 @@ from codec.converter import build_data_converter
 from codec.keys import KeyRing
 from codec.settings import LOCAL_KEY_FILE, key_ring, local_key_ring
 from config.settings import Settings, get_settings
+from observability.tracing import temporal_interceptors
 
 
 class EncryptionNotConfigured(RuntimeError):
@@ -56,11 +58,13 @@ async def connect_temporal(
     *,
     settings: Settings | None = None,
     runtime: Runtime | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Client:
     """A client configured as every Temporal tool is (profile, TEMPORAL_* settings, API key, TLS).
 
     `address` and `namespace`, when given, win over the settings: the local stack passes the dev
-    server it started.
+    server it started. With `tracer_provider`, workflow starts are traced, and so are the runs and
+    activities of a worker built on this client (observability/tracing.py).
     """
     settings = settings or get_settings()
     config = settings.temporal_connect_config()
@@ -69,4 +73,9 @@ async def connect_temporal(
         raise RuntimeError("no Temporal to connect to: set TEMPORAL_ADDRESS (or a profile), or start `make up`")
     config["target_host"] = target
     config["namespace"] = namespace or settings.temporal_namespace
-    return await Client.connect(**config, data_converter=data_converter(settings), runtime=runtime)
+    return await Client.connect(
+        **config,
+        data_converter=data_converter(settings),
+        runtime=runtime,
+        interceptors=temporal_interceptors(tracer_provider),
+    )

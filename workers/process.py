@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 
 from config.settings import Settings
 from db.pool import create_pool
+from observability.tracing import WORKER_SERVICE, build_tracer_provider, shutdown_tracing
 from register.configured import configured_register
 from register.metered import MeteredRegister
 from register.port import NationalRegister
@@ -42,8 +43,9 @@ async def run_worker(settings: Settings) -> None:
         if settings.worker_metrics_port
         else None
     )
+    tracing = build_tracer_provider(settings, WORKER_SERVICE)
     client = await connect_temporal(
-        where.temporal_address, where.temporal_namespace, settings=settings, runtime=runtime
+        where.temporal_address, where.temporal_namespace, settings=settings, runtime=runtime, tracer_provider=tracing
     )
     pool = await create_pool(
         where.database_url,
@@ -96,6 +98,7 @@ async def run_worker(settings: Settings) -> None:
         await events_pool.close()
         await register.aclose()
         await pool.close()
+        shutdown_tracing(tracing)  # the last spans batched, exported before the process ends
     console.print("worker stopped")
 
 

@@ -18,6 +18,7 @@ from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data, open_local_window
 from events.config import WebhookConfig
+from observability.tracing import STACK_SERVICE, build_tracer_provider, shutdown_tracing
 from register.configured import configured_register
 from workers import embedded, endpoints
 from workers.connect import connect_temporal, service_key_ring
@@ -65,7 +66,10 @@ async def run_stack(settings: Settings, workers: int = 1) -> None:
 async def _serve(settings: Settings, database_url: str, temporal_address: str, ui: str | None, workers: int) -> None:
     if key_ring(settings) is None:
         local_key_ring(settings.data_dir)  # payloads are sealed locally too, with a key of the stack's own
-    client = await connect_temporal(temporal_address, settings.temporal_namespace, settings=settings)
+    tracing = build_tracer_provider(settings, STACK_SERVICE)
+    client = await connect_temporal(
+        temporal_address, settings.temporal_namespace, settings=settings, tracer_provider=tracing
+    )
     days = settings.temporal_namespace_retention_days
     # Retention set explicitly, as in production: closed histories leave Temporal after it (docs/auditing.md).
     await prepare_namespace(client, settings.temporal_namespace, timedelta(days=days) if days else None)
@@ -99,6 +103,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
                 register=register,
                 review_four_eyes=settings.review_four_eyes,
                 rate_limits=RateLimits.from_settings(settings),
+                tracer_provider=tracing,
             ),
             settings.api_port,
         )
@@ -147,6 +152,7 @@ async def _serve(settings: Settings, database_url: str, temporal_address: str, u
             raise WorkerExited(", ".join(f"worker {pid} exited with {code}" for pid, code in lost))
     finally:
         await pool.close()
+        shutdown_tracing(tracing)
 
 
 async def _until_stopped(children: list[LocalWorker]) -> list[tuple[int, int]]:

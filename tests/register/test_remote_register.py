@@ -82,6 +82,20 @@ async def test_a_register_that_is_down_is_unavailable_until_it_returns(
     assert (await remote_register.form(registrant)).iin is not None
 
 
+async def test_a_failed_call_names_the_route_but_not_the_document_asked_about(
+    simulator: RunningSimulator, remote_register: RemoteRegister
+) -> None:
+    number = make_document().number
+    await simulator.set_faults(down=True)
+    try:
+        with pytest.raises(RegisterUnavailable) as failure:
+            await remote_register.document_holders(number)
+    finally:
+        await simulator.set_faults(down=False)
+
+    assert str(failure.value) == "GET /v1/documents/{}/holders: 503 Service Unavailable"
+
+
 async def test_an_unreachable_register_is_unavailable() -> None:
     register = RemoteRegister("http://127.0.0.1:9", timeout=1.0)
     try:

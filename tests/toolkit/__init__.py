@@ -10,4 +10,5 @@ waiting      `eventually`, and waiting for an update to reach the server
 review       applications that wait for an officer's verdict
 worker_process  `iin worker` in a process of its own
 tls          pilot certificates, and an mTLS proxy before the dev server as Temporal's frontend in production
+tracing      the API and a worker traced to an in-memory exporter
 """

@@ -1,0 +1,55 @@
+"""One log line per API request: method, route, status and duration, with the application it concerned.
+
+The route is the template (`/v1/applications/{application_id}`), never the path as sent: a path that
+matched no route could hold anything a client typed, and a matched one adds nothing the id field does
+not say. Probes are left out: the orchestrator polls them every few seconds.
+"""
+
+import logging
+import time
+
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from observability.logs import note_application, request_note
+
+log = logging.getLogger("api.requests")
+UNLOGGED_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+class RequestLog:
+    """ASGI middleware: log each HTTP request once it is answered, with the ids its handlers noted."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request inside a note its routes fill in, then log it."""
+        if scope["type"] != "http" or scope["path"] in UNLOGGED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        status = 500  # what the server answers if the app fails before it starts its answer
+        started = time.monotonic()
+        with request_note() as note:
+
+            async def sending(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    # Routed by now, and the server span still open: it ends with the answer's last byte.
+                    in_path = scope.get("path_params", {}).get("application_id")
+                    if note.application_id is None and in_path is not None:
+                        note_application(in_path)
+                await send(message)
+
+            try:
+                await self.app(scope, receive, sending)
+            finally:
+                route = scope.get("route")
+                log.info(
+                    "%s %s %d %.1f ms",
+                    scope["method"],
+                    route.path if isinstance(route, BaseRoute) and hasattr(route, "path") else "(no route)",
+                    status,
+                    (time.monotonic() - started) * 1000,
+                )
