@@ -1,7 +1,6 @@
 """/v1/applications: submit, list, follow, review and withdraw applications, within the key's scope."""
 
 import asyncio
-import base64
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -10,9 +9,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from api import cursors
 from api.context import Caller, Context, Reviewer
 from api.events import listener_of
-from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
+from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary
 from api.problems import ProblemError
 from api.responses import problems
 from api.review_models import ReviewPending
@@ -114,27 +114,14 @@ def _conflict(application_id: UUID) -> ProblemError:
 
 
 def _encode_cursor(row: ApplicationSummary) -> str:
-    raw = f"{row.submitted_at.isoformat()}|{row.application_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return cursors.encode(f"{row.submitted_at.isoformat()}|{row.application_id}")
 
 
-def _decode_cursor(cursor: str) -> PagePosition:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-        at, application_id = raw.split("|")
-        position = PagePosition(submitted_at=datetime.fromisoformat(at), application_id=UUID(application_id))
-    except ValueError as error:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        ) from error
+def _position(text: str) -> PagePosition:
+    at, application_id = text.split("|")
+    position = PagePosition(submitted_at=datetime.fromisoformat(at), application_id=UUID(application_id))
     if position.submitted_at.tzinfo is None:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        )
+        raise ValueError(at)
     return position
 
 
@@ -159,7 +146,7 @@ async def list_applications_route(
         submitted_to=submitted_to,
         breached=breached,
     )
-    after = _decode_cursor(cursor) if cursor else None
+    after = cursors.decode(cursor, _position) if cursor else None
     async with context.pool.acquire() as conn:
         rows = await list_applications(conn, caller.scope, selected, after, limit + 1)
     items = [ApplicationSummary.model_validate(dict(row)) for row in rows[:limit]]

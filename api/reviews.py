@@ -1,16 +1,14 @@
 """/v1/reviews: the review desk's queue (reviewer and operator keys) and comparison (reviewer keys, logged)."""
 
-import base64
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
+from api import cursors
 from api.comparison import comparison, waited
 from api.context import ApiContext, ComparisonReader, Context, QueueReader
-from api.models import FieldError
-from api.problems import ProblemError
 from api.responses import problems
 from api.review_models import MatchShown, ReviewComparison, ReviewQueueItem, ReviewQueuePage
 from db.api_keys import ApiKey
@@ -22,24 +20,21 @@ _CURSOR_VERSION = "r1"
 
 def encode_cursor(row: QueueRow) -> str:
     """The opaque cursor after `row`: its place in the queue's order."""
-    raw = f"{_CURSOR_VERSION}|{row.deadline.isoformat()}|{row.waiting_since.isoformat()}|{row.application_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+    return cursors.encode(
+        f"{_CURSOR_VERSION}|{row.deadline.isoformat()}|{row.waiting_since.isoformat()}|{row.application_id}"
+    )
 
 
 def decode_cursor(cursor: str) -> QueuePosition:
     """The position a cursor of this API names; a `validation` problem on `cursor` for anything else."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-        version, deadline, since, application_id = raw.split("|")
-        position = QueuePosition(datetime.fromisoformat(deadline), datetime.fromisoformat(since), UUID(application_id))
-        if version != _CURSOR_VERSION or position.deadline.tzinfo is None or position.waiting_since.tzinfo is None:
-            raise ValueError(version)
-    except ValueError as error:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        ) from error
+    return cursors.decode(cursor, _position)
+
+
+def _position(text: str) -> QueuePosition:
+    version, deadline, since, application_id = text.split("|")
+    position = QueuePosition(datetime.fromisoformat(deadline), datetime.fromisoformat(since), UUID(application_id))
+    if version != _CURSOR_VERSION or position.deadline.tzinfo is None or position.waiting_since.tzinfo is None:
+        raise ValueError(version)
     return position
 
 
