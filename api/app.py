@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import applications, desk, events, health, issued, page, problems, reviews, webhooks
+from api import applications, desk, events, health, issued, page, problems, reviews, webhook_events, webhooks
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
+from api.query import known_query_parameters
 from api.ratelimit import Limiter
 from events.listener import EventListener
 
@@ -28,6 +29,10 @@ def create_app(context: ApiContext) -> FastAPI:
         title="IIN for foreigners: API for backend services",
         version="1.0.0",
         description=DESCRIPTION,
+        dependencies=[Depends(known_query_parameters)],
+        generate_unique_id_function=lambda route: (
+            route.name
+        ),  # operationIds a generated client names methods by  # api/query.py: unknown query parameters are refused
     )
     app.state.context = context
     app.state.listener = EventListener(context.pool)  # long polls: woken by NOTIFY as events commit
@@ -37,12 +42,19 @@ def create_app(context: ApiContext) -> FastAPI:
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
+    app.webhooks.include_router(webhook_events.router)  # documented only: what the delivery loop sends
     if context.codec is not None:
         app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                webhooks=app.webhooks.routes,
+            )
             _errors_as_problems(schema)
             app.openapi_schema = schema
         return app.openapi_schema

@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
-from api import cursors
+from api import cursors, examples
 from api.context import Caller, Context, Reviewer
 from api.events import listener_of
 from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary
@@ -47,7 +47,10 @@ ApplicationId = Annotated[UUID, Path(description="The application id chosen by t
     ),
 )
 async def submit_application(
-    application: Application, context: Context, caller: Caller, response: Response
+    application: Annotated[Application, Body(openapi_examples=examples.APPLICATION)],
+    context: Context,
+    caller: Caller,
+    response: Response,
 ) -> ApplicationAccepted:
     """Validate the application and start its workflow; the same body again finds it, another conflicts.
 
@@ -113,8 +116,9 @@ def _conflict(application_id: UUID) -> ProblemError:
     return ProblemError("application-conflict", f"application {application_id} was submitted with another body")
 
 
-def _encode_cursor(row: ApplicationSummary) -> str:
-    return cursors.encode(f"{row.submitted_at.isoformat()}|{row.application_id}")
+def encode_cursor(position: PagePosition) -> str:
+    """The opaque cursor of the page after `position`."""
+    return cursors.encode(f"{position.submitted_at.isoformat()}|{position.application_id}")
 
 
 def _position(text: str) -> PagePosition:
@@ -136,7 +140,10 @@ async def list_applications_route(
     submitted_to: Annotated[AwareDatetime | None, Query(description="Submitted before.")] = None,
     breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        cursors.ApplicationCursor | None,
+        Query(description=f"`next_cursor` of the previous page. {cursors.DESCRIPTION}"),
+    ] = None,
 ) -> ApplicationPage:
     """Applications from the projection, newest first, filtered; an establishment's key sees its own only."""
     selected = ApplicationFilter(
@@ -150,7 +157,9 @@ async def list_applications_route(
     async with context.pool.acquire() as conn:
         rows = await list_applications(conn, caller.scope, selected, after, limit + 1)
     items = [ApplicationSummary.model_validate(dict(row)) for row in rows[:limit]]
-    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(PagePosition(items[-1].submitted_at, items[-1].application_id))
     return ApplicationPage(items=items, next_cursor=next_cursor)
 
 

@@ -6,7 +6,9 @@ stay valid; what they share is the wrapping, the alphabet the document states, a
 
 import base64
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
+
+from pydantic import StringConstraints
 
 from api.models import FieldError
 from api.problems import ProblemError
@@ -15,9 +17,13 @@ T = TypeVar("T")
 
 PATTERN = r"^[A-Za-z0-9_-]+$"  # base64url without padding: what every cursor this API gives out looks like
 DESCRIPTION = (
-    "Opaque: a value this API gave out (unpadded base64url), passed back unchanged; any other value is "
-    "refused with a `validation` problem."
+    "Opaque: a value this API gave out for this list, passed back unchanged; any other value, however it"
+    " looks, is refused with a `validation` problem."
 )
+
+ApplicationCursor = Annotated[str, StringConstraints(max_length=200, pattern=PATTERN)]
+EventCursor = Annotated[str, StringConstraints(max_length=100, pattern=PATTERN)]
+ReviewCursor = Annotated[str, StringConstraints(max_length=300, pattern=PATTERN)]
 
 
 def encode(text: str) -> str:

@@ -60,7 +60,9 @@ async def list_events(
     request: Request,
     context: Context,
     caller: Caller,
-    after: Annotated[str | None, Query(max_length=100, description="`next_cursor` or an event's `cursor`.")] = None,
+    after: Annotated[
+        cursors.EventCursor | None, Query(description=f"`next_cursor` or an event's `cursor`. {cursors.DESCRIPTION}")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     wait: Annotated[
         float, Query(ge=0, le=60, description="Seconds to wait for an event when there is none yet (long poll).")

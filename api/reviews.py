@@ -18,10 +18,10 @@ router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 _CURSOR_VERSION = "r1"
 
 
-def encode_cursor(row: QueueRow) -> str:
-    """The opaque cursor after `row`: its place in the queue's order."""
+def encode_cursor(position: QueuePosition) -> str:
+    """The opaque cursor after `position`: its place in the queue's order."""
     return cursors.encode(
-        f"{_CURSOR_VERSION}|{row.deadline.isoformat()}|{row.waiting_since.isoformat()}|{row.application_id}"
+        f"{_CURSOR_VERSION}|{position.deadline.isoformat()}|{position.waiting_since.isoformat()}|{position.application_id}"
     )
 
 
@@ -63,7 +63,11 @@ async def queue_page(
         rows = await review_queue(conn, establishment, breached, after, limit + 1)
     now = context.clock.now()
     items = [queue_item(row, now) for row in rows[:limit]]
-    return ReviewQueuePage(items=items, next_cursor=encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(QueuePosition(last.deadline, last.waiting_since, last.application_id))
+    return ReviewQueuePage(items=items, next_cursor=next_cursor)
 
 
 async def logged_comparison(
@@ -85,7 +89,9 @@ async def list_reviews(
     ] = None,
     breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=300, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        cursors.ReviewCursor | None, Query(description=f"`next_cursor` of the previous page. {cursors.DESCRIPTION}")
+    ] = None,
 ) -> ReviewQueuePage:
     """The applications awaiting review, the most urgent first: the earliest deadline, then the longest wait.
 
