@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import applications, desk, events, health, issued, page, problems, reviews, webhooks
+from api import applications, desk, events, health, issued, page, problems, reviews, webhook_events, webhooks
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
+from api.query import known_query_parameters
 from api.ratelimit import Limiter
 from api.request_log import RequestLog
 from events.listener import EventListener
@@ -31,6 +32,10 @@ def create_app(context: ApiContext) -> FastAPI:
         title="IIN for foreigners: API for backend services",
         version="1.0.0",
         description=DESCRIPTION,
+        dependencies=[Depends(known_query_parameters)],
+        generate_unique_id_function=lambda route: (
+            route.name
+        ),  # operationIds a generated client names methods by  # api/query.py: unknown query parameters are refused
     )
     app.state.context = context
     app.state.listener = EventListener(context.pool)  # long polls: woken by NOTIFY as events commit
@@ -43,12 +48,19 @@ def create_app(context: ApiContext) -> FastAPI:
     instrument_api(app, context.tracer_provider)
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
+    app.webhooks.include_router(webhook_events.router)  # documented only: what the delivery loop sends
     if context.codec is not None:
         app.mount("/codec", create_codec_app(context, context.codec, context.ui_origins))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                webhooks=app.webhooks.routes,
+            )
             _errors_as_problems(schema)
             app.openapi_schema = schema
         return app.openapi_schema

@@ -1,18 +1,18 @@
 """/v1/applications: submit, list, follow, review and withdraw applications, within the key's scope."""
 
 import asyncio
-import base64
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from api import cursors, examples
 from api.context import Caller, Context, Reviewer
 from api.events import listener_of
-from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary, FieldError
+from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary
 from api.problems import ProblemError
 from api.responses import problems
 from api.review_models import ReviewPending
@@ -46,7 +46,10 @@ ApplicationId = Annotated[UUID, Path(description="The application id chosen by t
     ),
 )
 async def submit_application(
-    application: Application, context: Context, caller: Caller, response: Response
+    application: Annotated[Application, Body(openapi_examples=examples.APPLICATION)],
+    context: Context,
+    caller: Caller,
+    response: Response,
 ) -> ApplicationAccepted:
     """Validate the application and start its workflow; the same body again finds it, another conflicts.
 
@@ -95,28 +98,16 @@ def _conflict(application_id: UUID) -> ProblemError:
     return ProblemError("application-conflict", f"application {application_id} was submitted with another body")
 
 
-def _encode_cursor(row: ApplicationSummary) -> str:
-    raw = f"{row.submitted_at.isoformat()}|{row.application_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+def encode_cursor(position: PagePosition) -> str:
+    """The opaque cursor of the page after `position`."""
+    return cursors.encode(f"{position.submitted_at.isoformat()}|{position.application_id}")
 
 
-def _decode_cursor(cursor: str) -> PagePosition:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-        at, application_id = raw.split("|")
-        position = PagePosition(submitted_at=datetime.fromisoformat(at), application_id=UUID(application_id))
-    except ValueError as error:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        ) from error
+def _position(text: str) -> PagePosition:
+    at, application_id = text.split("|")
+    position = PagePosition(submitted_at=datetime.fromisoformat(at), application_id=UUID(application_id))
     if position.submitted_at.tzinfo is None:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        )
+        raise ValueError(at)
     return position
 
 
@@ -131,7 +122,10 @@ async def list_applications_route(
     submitted_to: Annotated[AwareDatetime | None, Query(description="Submitted before.")] = None,
     breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        cursors.ApplicationCursor | None,
+        Query(description=f"`next_cursor` of the previous page. {cursors.DESCRIPTION}"),
+    ] = None,
 ) -> ApplicationPage:
     """Applications from the projection, newest first, filtered; an establishment's key sees its own only."""
     selected = ApplicationFilter(
@@ -141,11 +135,13 @@ async def list_applications_route(
         submitted_to=submitted_to,
         breached=breached,
     )
-    after = _decode_cursor(cursor) if cursor else None
+    after = cursors.decode(cursor, _position) if cursor else None
     async with context.pool.acquire() as conn:
         rows = await list_applications(conn, caller.scope, selected, after, limit + 1)
     items = [ApplicationSummary.model_validate(dict(row)) for row in rows[:limit]]
-    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(PagePosition(items[-1].submitted_at, items[-1].application_id))
     return ApplicationPage(items=items, next_cursor=next_cursor)
 
 

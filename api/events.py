@@ -1,16 +1,14 @@
 """/v1/events: the feed of applications' transitions, in commit order, within the key's scope."""
 
 import asyncio
-import base64
-import binascii
 import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from api import cursors
 from api.context import ApiContext, Caller, Context
-from api.models import EventPage, FeedEvent, FieldError
-from api.problems import ProblemError
+from api.models import EventPage, FeedEvent
 from api.responses import problems
 from db.events import StoredEvent, events_after, sequence_pending
 from events.delivery import event_of
@@ -23,29 +21,20 @@ RECHECK_SECONDS = 1.0  # a long poll looks again this often: another sequencer m
 
 def encode_cursor(position: int) -> str:
     """The opaque cursor of a feed position."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode("ascii").rstrip("=")
+    return cursors.encode(f"{_CURSOR_PREFIX}{position}")
 
 
 def decode_cursor(cursor: str) -> int:
     """The feed position of a cursor this API gave out; a validation problem on `after` otherwise."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not raw.startswith(_CURSOR_PREFIX):
-            raise ValueError(raw)
-        position = int(raw.removeprefix(_CURSOR_PREFIX))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise _bad_cursor() from error
-    if position < 0:
-        raise _bad_cursor()
-    return position
+    return cursors.decode(cursor, _position, field="after", message="is not a cursor from this feed")
 
 
-def _bad_cursor() -> ProblemError:
-    return ProblemError(
-        "validation",
-        "the cursor is not one this API gave out",
-        errors=[FieldError(field="after", location="query", message="is not a cursor from this feed")],
-    )
+def _position(text: str) -> int:
+    digits = text.removeprefix(_CURSOR_PREFIX)
+    # ASCII digits only: int() would also read " 7", "+7" or other scripts' digits, none of which we give out.
+    if digits == text or not (digits.isascii() and digits.isdigit()):
+        raise ValueError(text)
+    return int(digits)
 
 
 async def _read(context: ApiContext, scope: str | None, position: int, limit: int) -> list[StoredEvent]:
@@ -71,7 +60,9 @@ async def list_events(
     request: Request,
     context: Context,
     caller: Caller,
-    after: Annotated[str | None, Query(max_length=100, description="`next_cursor` or an event's `cursor`.")] = None,
+    after: Annotated[
+        cursors.EventCursor | None, Query(description=f"`next_cursor` or an event's `cursor`. {cursors.DESCRIPTION}")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     wait: Annotated[
         float, Query(ge=0, le=60, description="Seconds to wait for an event when there is none yet (long poll).")

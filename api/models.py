@@ -124,7 +124,12 @@ class EventPage(_Answer):
 class WebhookRequest(_Answer):
     """A subscription: where to send events, and which types (all when omitted)."""
 
-    url: str = Field(min_length=1, max_length=2000, description="http(s) URL of the receiver.")
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="http(s) URL of the receiver: a host that resolves only to addresses the service may send to,"
+        " no credentials, no fragment; refused otherwise as `unsafe-webhook-url`.",
+    )
     event_types: list[EventType] | None = Field(default=None, min_length=1)
 
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.models import PROBLEM_BASE, FieldError, Location, Problem
@@ -81,6 +82,23 @@ def problem_response(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the app answers on the request's path, for the `Allow` of a 405 (RFC 9110, 15.5.6).
+
+    Each method is asked of the router as a request would be: FastAPI makes a route per method, and
+    Starlette's own 405 names only the first route whose path matches (GET hiding POST).
+    """
+    scope = request.scope
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)
+    ]
+
+
 def _field_error(location: tuple[int | str, ...], message: str) -> FieldError:
     # FastAPI's locations start with where the value came from: ("body", "applicant", "birth_date").
     where = str(location[0]) if location else "body"
@@ -130,7 +148,8 @@ def install(app: FastAPI) -> None:
         if slug is None:
             return problem_response(request, f"http-{error.status_code}", error.status_code, str(error.detail))
         status, title = PROBLEM_TYPES[slug]
-        return problem_response(request, slug, status, title)
+        headers = {"Allow": ", ".join(allowed_methods(request))} if status == 405 else None
+        return problem_response(request, slug, status, title, headers=headers)
 
     @app.exception_handler(RPCError)
     async def _temporal(request: Request, error: RPCError) -> JSONResponse:

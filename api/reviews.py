@@ -1,6 +1,5 @@
 """/v1/reviews: the review desk's queue (reviewer and operator keys) and comparison (reviewer keys, logged)."""
 
-import base64
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
@@ -8,10 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
+from api import cursors
 from api.comparison import comparison, waited
 from api.context import ApiContext, ComparisonReader, Context, QueueReader
-from api.models import FieldError
-from api.problems import ProblemError
 from api.responses import problems
 from api.review_models import MatchShown, ReviewComparison, ReviewQueueItem, ReviewQueuePage
 from db.api_keys import ApiKey
@@ -21,26 +19,23 @@ router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 _CURSOR_VERSION = "r1"
 
 
-def encode_cursor(row: QueueRow) -> str:
-    """The opaque cursor after `row`: its place in the queue's order."""
-    raw = f"{_CURSOR_VERSION}|{row.deadline.isoformat()}|{row.waiting_since.isoformat()}|{row.application_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+def encode_cursor(position: QueuePosition) -> str:
+    """The opaque cursor after `position`: its place in the queue's order."""
+    return cursors.encode(
+        f"{_CURSOR_VERSION}|{position.deadline.isoformat()}|{position.waiting_since.isoformat()}|{position.application_id}"
+    )
 
 
 def decode_cursor(cursor: str) -> QueuePosition:
     """The position a cursor of this API names; a `validation` problem on `cursor` for anything else."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-        version, deadline, since, application_id = raw.split("|")
-        position = QueuePosition(datetime.fromisoformat(deadline), datetime.fromisoformat(since), UUID(application_id))
-        if version != _CURSOR_VERSION or position.deadline.tzinfo is None or position.waiting_since.tzinfo is None:
-            raise ValueError(version)
-    except ValueError as error:
-        raise ProblemError(
-            "validation",
-            "the cursor is not one this API gave out",
-            errors=[FieldError(field="cursor", location="query", message="is not a cursor from a previous page")],
-        ) from error
+    return cursors.decode(cursor, _position)
+
+
+def _position(text: str) -> QueuePosition:
+    version, deadline, since, application_id = text.split("|")
+    position = QueuePosition(datetime.fromisoformat(deadline), datetime.fromisoformat(since), UUID(application_id))
+    if version != _CURSOR_VERSION or position.deadline.tzinfo is None or position.waiting_since.tzinfo is None:
+        raise ValueError(version)
     return position
 
 
@@ -62,7 +57,11 @@ async def queue_page(
         rows = await review_queue(conn, establishment, breached, after, limit + 1)
     now = context.clock.now()
     items = [queue_item(row, now) for row in rows[:limit]]
-    return ReviewQueuePage(items=items, next_cursor=encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(QueuePosition(last.deadline, last.waiting_since, last.application_id))
+    return ReviewQueuePage(items=items, next_cursor=next_cursor)
 
 
 async def logged_comparison(
@@ -84,7 +83,9 @@ async def list_reviews(
     ] = None,
     breached: Annotated[bool | None, Query(description="Whether the deadline was breached.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=300, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        cursors.ReviewCursor | None, Query(description=f"`next_cursor` of the previous page. {cursors.DESCRIPTION}")
+    ] = None,
 ) -> ReviewQueuePage:
     """The applications awaiting review, the most urgent first: the earliest deadline, then the longest wait.
 

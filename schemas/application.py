@@ -10,10 +10,9 @@ from typing import Annotated
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
-from pydantic_extra_types.country import CountryAlpha2
 
 from schemas.enums import Certification, DocumentKind, Sex
-from schemas.text import DocumentNumber, Identifier, MrzLine, NativeName, PersonName, ShortText
+from schemas.text import CountryCode, DocumentNumber, Identifier, MrzLine, NativeName, PersonName, ShortText
 
 # Codes of applicant categories and of supporting-document kinds: data (data/applicant_categories.csv),
 # so a constrained string rather than an enum; whether a code is eligible is decided at intake.
@@ -37,7 +36,7 @@ class Applicant(_Model):
     )
     sex: Sex
     birth_date: date
-    citizenship: CountryAlpha2
+    citizenship: CountryCode
 
 
 class IdentityDocument(_Model):
@@ -45,7 +44,7 @@ class IdentityDocument(_Model):
 
     kind: DocumentKind
     number: DocumentNumber
-    issuing_state: CountryAlpha2
+    issuing_state: CountryCode
     issued_on: date
     expires_on: date | None = Field(default=None, description="None for documents issued without expiry.")
     particulars_in_latin_or_cyrillic: bool
@@ -65,7 +64,7 @@ class Translation(_Model):
 
     notarized: bool
     notary: ShortText | None = Field(default=None, validate_default=True)
-    notarized_in: CountryAlpha2 | None = Field(
+    notarized_in: CountryCode | None = Field(
         default=None, validate_default=True, description="State where the notarial act was done."
     )
     notarized_on: date | None = Field(default=None, validate_default=True)

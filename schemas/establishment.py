@@ -3,9 +3,9 @@
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic_extra_types.country import CountryAlpha2
 
 from schemas.enums import EstablishmentKind
+from schemas.text import CountryCode
 
 
 class Establishment(BaseModel):
@@ -16,7 +16,7 @@ class Establishment(BaseModel):
     id: str
     kind: EstablishmentKind
     city: str
-    country: CountryAlpha2
+    country: CountryCode
     time_zone: str
     rest_days: frozenset[int]
     closures: frozenset[date] = frozenset()

@@ -9,11 +9,10 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
-from pydantic_extra_types.country import CountryAlpha2
 
 from rules.iin import is_valid_iin
 from schemas.enums import Sex
-from schemas.text import DocumentNumber, PersonName
+from schemas.text import CountryCode, DocumentNumber, PersonName
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -57,6 +56,6 @@ class RegisteredHolder(BaseModel):
     patronymic: Annotated[PersonName | None, BeforeValidator(_blank_is_none)] = None
     sex: Sex
     birth_date: IsoDate
-    citizenship: CountryAlpha2
-    document_issuing_state: CountryAlpha2
+    citizenship: CountryCode
+    document_issuing_state: CountryCode
     document_number: DocumentNumber

@@ -89,6 +89,21 @@ async def test_a_wrong_method_is_a_problem(http: httpx.AsyncClient, keys: Keys) 
     assert (answer.status_code, answer.json()["type"]) == (405, PROBLEMS + "method-not-allowed")
 
 
+async def test_a_wrong_method_names_every_method_the_path_answers_in_allow(http: httpx.AsyncClient) -> None:
+    # GET and POST on /v1/applications are two routes: the first alone would name only one of them.
+    answer = await http.delete("/v1/applications")
+    assert (answer.status_code, answer.headers.get("allow")) == (405, "GET, POST")
+
+
+async def test_an_unknown_query_parameter_is_refused_by_name(http: httpx.AsyncClient, keys: Keys) -> None:
+    # A typo of `state` would otherwise list every application, as if no filter had been asked for.
+    answer = await http.get("/v1/applications", params={"stat": "rejected"}, headers=bearer(keys.ankara))
+    assert (answer.status_code, answer.json()["errors"]) == (
+        422,
+        [{"field": "stat", "location": "query", "message": "is not a parameter of this operation"}],
+    )
+
+
 async def test_an_internal_error_leaves_no_trace_in_the_answer(client: Client, database_dsn: str, keys: Keys) -> None:
     closed = await asyncpg.create_pool(database_dsn, min_size=1, max_size=1)
     await closed.close()
