@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-fast lint typecheck unit sample openapi clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api bench-report faults
+.PHONY: help up test test-fast lint typecheck unit sample openapi openapi-release clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api bench-report faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ faults: $(STAMP) ## Only the fault tests (part of unit): worker killed, PostgreS
 
 openapi: $(STAMP) ## Write the API's OpenAPI document to docs/openapi.json (the contract; a test fails when it drifts)
 	$(BIN)/python -m api.document docs/openapi.json
+
+openapi-release: $(STAMP) ## Record docs/openapi.json as the released contract (at a release: the compatibility test compares with it)
+	cp docs/openapi.json docs/openapi-released.json
 
 compose-check: $(STAMP) ## Check docker-compose.yml, the Dockerfile and deploy/ without Docker (schema, Compose's loader, Temporal's mTLS, UI sign-in, dashboards, alert rules)
 	$(BIN)/pytest -q tests/deploy/test_compose.py tests/deploy/test_compose_temporal_auth.py tests/deploy/test_dockerfile.py tests/deploy/test_dashboards.py
