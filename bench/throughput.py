@@ -12,6 +12,7 @@ environment, so settings such as DB_POOL_MAX or WORKFLOW_SANDBOX can be tried (t
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -66,10 +67,17 @@ def pin(stack: BenchStack) -> dict[str, list[int]]:
     """
     server, others = [0], [1]
     for process in (stack.server, *stack.server.children(recursive=True)):
-        process.cpu_affinity(server)
+        _pin_threads(process, server)
     for process in (stack.postgres, *stack.postgres.children(recursive=True), psutil.Process()):
-        process.cpu_affinity(others)
+        _pin_threads(process, others)
     return {"server": server, "worker_postgres_load": others}
+
+
+def _pin_threads(process: psutil.Process, cpus: list[int]) -> None:
+    # Affinity belongs to each thread: setting the process's pins its main thread only, and the Go
+    # server's scheduler threads (or this process's SDK threads) would go on running anywhere.
+    for thread in process.threads():
+        os.sched_setaffinity(thread.id, cpus)
 
 
 async def run(count: int, in_flight: int, open_count: int, crowd_size: int, pinned: bool) -> dict[str, object]:
