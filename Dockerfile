@@ -7,8 +7,9 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/iin
 WORKDIR /src
 # Only what the package needs (see .dockerignore); no dev or local extras: no tests, no embedded servers.
+# The wire models and the typed client in the same command, so pip takes them from packages/.
 COPY . .
-RUN /opt/iin/bin/pip install .
+RUN /opt/iin/bin/pip install ./packages/iin-api-models ./packages/iin-client .
 
 FROM ${PYTHON_IMAGE}
 RUN groupadd --system --gid 10001 iin \

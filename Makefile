@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The wire models and the typed client, distributions of their own that the service depends on.
+PACKAGES := packages/iin-api-models packages/iin-client
 
 .DEFAULT_GOAL := help
 .PHONY: help up test test-fast lint typecheck unit sample openapi openapi-release clean compose-check bench bench-duplicates bench-archive bench-import bench-register-scale bench-events bench-api bench-report faults
@@ -10,10 +12,11 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-21s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# One pip command, so that pip takes iin-api-models and iin-client from packages/, never from an index.
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet $(addprefix -e ,$(PACKAGES)) -e '.[dev]'
 	touch $(STAMP)
 
 up: $(STAMP) ## Start PostgreSQL, Temporal dev server + Web UI, migrations, the worker and the API (Ctrl-C stops all)

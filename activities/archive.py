@@ -22,8 +22,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from clock import SYSTEM_CLOCK, Clock
 from db.archive import append, unarchived_ended
+from iin_models.enums import ApplicationState
 from schemas.contract import workflow_id
-from schemas.enums import ApplicationState
 
 TERMINAL_STATES = tuple(state.value for state in ApplicationState if state.is_terminal)
 _CLOSING_EVENTS = frozenset(

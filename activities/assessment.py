@@ -18,10 +18,10 @@ from activities.checks import DuplicateDecision, check_requirements_of, decision
 from activities.submission import open_submission
 from clock import SYSTEM_CLOCK, Clock
 from db.decisions import DecisionSession, deciding
+from iin_models.decisions import Decision, Step
 from register.matching import find_matches
 from register.port import NationalRegister
 from schemas.contract import ApplicationInput
-from schemas.decisions import Decision, Step
 
 OPENING_STEPS = (Step.SUBMISSION, Step.VERIFICATION, Step.REQUIREMENTS)
 ASSESSMENT_STEPS = (*OPENING_STEPS, Step.DUPLICATES)

@@ -15,9 +15,9 @@ from config.settings import get_settings
 from db.certificates import store_certificate
 from db.decisions import decide_once
 from db.pool import Connection
+from iin_models.decisions import CertificateRef, Step
 from issued.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
 from schemas.contract import CertificateRequest, local_day
-from schemas.decisions import CertificateRef, Step
 
 
 def new_document_number(prefix: str) -> str:

@@ -12,6 +12,8 @@ from db.decisions import decide_once
 from db.invalid_documents import find_invalidation
 from db.pool import Connection
 from db.reference import memberships_of
+from iin_models.decisions import Decision, Finding, Step
+from iin_models.enums import RejectionReason
 from register.matching import RegistryMatch, find_matches
 from register.port import NationalRegister
 from rules.documents import document_findings
@@ -19,8 +21,6 @@ from rules.matching import Band, MatchBasis
 from rules.mrz_consistency import mrz_findings
 from rules.requirements import requirement_findings
 from schemas.contract import ApplicationInput
-from schemas.decisions import Decision, Finding, Step
-from schemas.enums import RejectionReason
 
 
 def decision_time(decision: Decision) -> datetime:

@@ -8,12 +8,12 @@ from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
 from db.decisions import decide_once
 from db.pool import Connection
+from iin_models.decisions import FormedIin, Step
+from iin_models.national_register import Registrant
 from register.matching import RegistryMatch
 from register.port import NationalRegister
 from rules.matching import Band, MatchBasis
 from schemas.contract import ApplicationInput
-from schemas.decisions import FormedIin, Step
-from schemas.national_register import Registrant
 
 
 class IinActivities:

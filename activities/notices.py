@@ -12,11 +12,11 @@ from clock import SYSTEM_CLOCK, Clock
 from db.certificates import store_notice
 from db.decisions import decide_once
 from db.pool import Connection
+from iin_models.decisions import Step
 from issued.certificate import EstablishmentOnDocument
 from issued.notice import NoticeContent, render_notice
 from rules.lifecycle import rejection_reasons
 from schemas.contract import local_day
-from schemas.decisions import Step
 from schemas.notices import RejectionNoticeRef, RejectionNoticeRequest
 
 

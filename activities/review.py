@@ -16,9 +16,9 @@ from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
 from db.decisions import decide_once
 from db.pool import Connection
-from schemas.decisions import Finding, Step
-from schemas.enums import RejectionReason, ReviewVerdict
-from schemas.review import ReviewDecision, Withdrawal
+from iin_models.decisions import Finding, Step
+from iin_models.enums import RejectionReason, ReviewVerdict
+from iin_models.review import ReviewDecision, Withdrawal
 
 
 class ReviewRequest(BaseModel):

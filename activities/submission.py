@@ -9,8 +9,8 @@ from clock import SYSTEM_CLOCK, Clock
 from db import applications
 from db.decisions import decide_once
 from db.pool import Connection
+from iin_models.decisions import Decision, Step
 from schemas.contract import ApplicationInput, BreachNotice
-from schemas.decisions import Decision, Step
 
 
 async def open_submission(conn: Connection, data: ApplicationInput, now: datetime) -> Decision:

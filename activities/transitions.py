@@ -8,8 +8,8 @@ from temporalio import activity
 
 from db.applications import record_transition
 from db.pool import Connection
+from iin_models.decisions import Finding, Step
 from rules.lifecycle import transition_after
-from schemas.decisions import Finding, Step
 
 
 async def close_step(

@@ -12,10 +12,8 @@ from pydantic import AwareDatetime
 from api import cursors, examples
 from api.context import Caller, Context, Reviewer
 from api.events import listener_of
-from api.models import ApplicationAccepted, ApplicationPage, ApplicationSummary
 from api.problems import ProblemError
 from api.responses import problems
-from api.review_models import ReviewPending
 from api.status import current_status, status_after_event
 from api.updates import IdempotencyKey, body_digest, send_update
 from api.verdicts import give_verdict
@@ -25,12 +23,14 @@ from db.applications import (
     PagePosition,
     list_applications,
 )
+from iin_models.api import ApplicationAccepted, ApplicationPage, ApplicationSummary
+from iin_models.application import Application
+from iin_models.desk import ReviewPending
+from iin_models.enums import ApplicationState
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 from observability.logs import note_application
-from schemas.application import Application
 from schemas.contract import WITHDRAW_UPDATE
-from schemas.enums import ApplicationState
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
 from service.intake import resolve, start
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -116,7 +116,7 @@ async def list_applications_route(
     context: Context,
     caller: Caller,
     state: ApplicationState | None = None,
-    # The pattern of schemas.text.Identifier: a value no establishment id can have (a NUL byte) never reaches SQL.
+    # The pattern of iin_models.text.Identifier: a value no establishment id can have (a NUL byte) never reaches SQL.
     establishment_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$")] = None,
     submitted_from: Annotated[AwareDatetime | None, Query(description="Submitted at or after.")] = None,
     submitted_to: Annotated[AwareDatetime | None, Query(description="Submitted before.")] = None,

@@ -14,7 +14,9 @@ from temporalio.service import RPCError
 
 from api.context import ApiContext
 from api.problems import ProblemError
-from api.review_models import (
+from db.reviews import Approval, approvals_of, review_findings
+from iin_models.application import Application
+from iin_models.desk import (
     Agreement,
     ApprovalShown,
     CandidateShown,
@@ -23,13 +25,11 @@ from api.review_models import (
     PersonAsFiled,
     ReviewComparison,
 )
-from db.reviews import Approval, approvals_of, review_findings
+from iin_models.national_register import RegisteredDocument, RegisteredPerson
 from register.embedded import EmbeddedRegister
 from register.port import RegisterRecords
 from rules.names import spelling_variants
-from schemas.application import Application
 from schemas.contract import ApplicationInput, workflow_id
-from schemas.national_register import RegisteredDocument, RegisteredPerson
 
 # The message review_findings (activities/checks.py) writes, as every stored decision holds it.
 _NAMED_IIN = re.compile(r"IIN (\d{12})")

@@ -10,8 +10,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import StringConstraints
 
-from api.models import FieldError
 from api.problems import ProblemError
+from iin_models.api import FieldError
 
 T = TypeVar("T")
 

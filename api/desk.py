@@ -32,16 +32,16 @@ from api.desk_render import comparison_page, message_page, queue_page, sign_in_p
 from api.desk_text import Lang, lang_of, text
 from api.page import HEADERS as PAGE_HEADERS
 from api.problems import PROBLEM_TYPES, ProblemError
-from api.review_models import ReviewPending
 from api.reviews import logged_comparison
 from api.reviews import queue_page as queue_of
 from api.session_cookies import DESK_SESSION
 from api.verdicts import give_verdict
 from db.api_keys import ApiKey, authenticate
 from db.sessions import Session, end_session, live_session, open_session
-from schemas.review import ReviewDecision
+from iin_models.desk import ReviewPending
+from iin_models.review import ReviewDecision
 
-_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")  # schemas.text.Identifier's pattern
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")  # iin_models.text.Identifier's pattern
 _REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # an Idempotency-Key's (api/updates.py)
 router = APIRouter(prefix="/desk", include_in_schema=False)
 # The verification page's headers, and forms may post to this origin only. Referrer-Policy same-origin,

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from api.comparison import waited
 from api.desk_text import LANG_NAMES, LANGS, Lang, text
-from api.review_models import CandidateShown, PersonAsFiled, ReviewComparison, ReviewQueuePage
-from schemas.national_register import RegisteredDocument
+from iin_models.desk import CandidateShown, PersonAsFiled, ReviewComparison, ReviewQueuePage
+from iin_models.national_register import RegisteredDocument
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1b1f23}

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request
 
 from api import cursors
 from api.context import ApiContext, Caller, Context
-from api.models import EventPage, FeedEvent
 from api.responses import problems
 from db.events import StoredEvent, events_after, sequence_pending
 from events.delivery import event_of
 from events.listener import EventListener
+from iin_models.api import EventPage, FeedEvent
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 _CURSOR_PREFIX = "e1:"  # versioned, so the form can change without breaking cursors held by callers

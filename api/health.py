@@ -5,9 +5,9 @@ import asyncio
 from fastapi import APIRouter
 
 from api.context import Context
-from api.models import Health
 from api.problems import ProblemError
 from api.responses import problems
+from iin_models.api import Health
 
 router = APIRouter(tags=["health"])
 CHECK_TIMEOUT = 3.0

@@ -6,11 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api.context import ApiContext, Caller, Context
-from api.models import CertificateVerification, EstablishmentShown
 from api.problems import ProblemError
 from api.ratelimit import limiter_of
 from api.responses import problems
 from db.certificates import StoredDocument, certificate_facts, certificate_pdf, notice_pdf
+from iin_models.api import CertificateVerification, EstablishmentShown
 
 router = APIRouter(tags=["documents"])
 # KZ- and 80 random bits in base32, grouped by four: the form activities/certificates.py issues.

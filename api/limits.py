@@ -9,8 +9,8 @@ parser underneath would also take UTF-16 or UTF-32, which no client of this API 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.models import FieldError
 from api.problems import PROBLEM_TYPES, problem_response
+from iin_models.api import FieldError
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 
 from api.context import Context
 from api.issued import limit_checks, verify
-from api.models import CertificateVerification
 from api.ratelimit import TooManyRequests
+from iin_models.api import CertificateVerification
 from issued.certificate import KINDS, VERIFICATION_PATH, country_name
 
 CERTIFICATE_NUMBER = re.compile(r"KZ(-[A-Z2-7]{4}){4}")

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.models import PROBLEM_BASE, FieldError, Location, Problem
+from iin_models.api import PROBLEM_BASE, FieldError, Location, Problem
 from service.errors import IntakeError
 
 MEDIA_TYPE = "application/problem+json"

@@ -7,8 +7,8 @@ from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.models import FieldError
 from api.problems import ProblemError
+from iin_models.api import FieldError
 
 
 def _declared(dependant: Dependant) -> set[str]:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from api.models import Problem
+from iin_models.api import Problem
 
 Responses = dict[int | str, dict[str, Any]]
 

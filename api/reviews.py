@@ -11,9 +11,9 @@ from api import cursors
 from api.comparison import comparison, waited
 from api.context import ApiContext, ComparisonReader, Context, QueueReader
 from api.responses import problems
-from api.review_models import MatchShown, ReviewComparison, ReviewQueueItem, ReviewQueuePage
 from db.api_keys import ApiKey
 from db.reviews import QueuePosition, QueueRow, Via, record_access, review_queue
+from iin_models.desk import MatchShown, ReviewComparison, ReviewQueueItem, ReviewQueuePage
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 _CURSOR_VERSION = "r1"

@@ -8,8 +8,8 @@ from temporalio.service import RPCError
 from api.context import ApiContext
 from api.problems import ProblemError
 from db.applications import establishment_of, find_status
+from iin_models.status import ApplicationStatus
 from schemas.contract import STATUS_QUERY, workflow_id
-from schemas.status import ApplicationStatus
 
 QUERY_TIMEOUT = timedelta(seconds=5)
 

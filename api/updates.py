@@ -17,8 +17,8 @@ from api.status import stored_status
 from db.api_keys import ApiKey
 from db.decisions import canonical_json
 from db.update_requests import claim, record_answer
+from iin_models.status import ApplicationStatus
 from schemas.contract import workflow_id
-from schemas.status import ApplicationStatus
 
 
 def body_digest(body: BaseModel) -> str:

@@ -14,14 +14,14 @@ from uuid import UUID
 from api.comparison import shown
 from api.context import ApiContext
 from api.problems import ProblemError
-from api.review_models import ReviewPending
 from api.updates import Answer, body_digest, execute_update, once, send_update
 from db.api_keys import ApiKey
 from db.reviews import approvals_of, approve, lock_approvals
+from iin_models.desk import ReviewPending
+from iin_models.enums import ApplicationState, ReviewVerdict
+from iin_models.review import ReviewDecision
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE
-from schemas.enums import ApplicationState, ReviewVerdict
-from schemas.review import ReviewDecision
-from schemas.status import ApplicationStatus
 
 FOUR_EYES = 2  # different reviewer keys a different_person needs with REVIEW_FOUR_EYES
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from schemas.events import WebhookMessage
+from iin_models.events import WebhookMessage
 
 router = APIRouter()
 

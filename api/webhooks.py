@@ -7,7 +7,12 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 
 from api.context import ApiContext, Caller, Context
-from api.models import (
+from api.problems import ProblemError
+from api.responses import problems
+from db import webhooks
+from events.secrets import SecretBox, new_secret
+from events.urls import UnsafeUrl, resolve_target
+from iin_models.api import (
     DeliveryList,
     DeliveryShown,
     FieldError,
@@ -16,11 +21,6 @@ from api.models import (
     WebhookSecret,
     WebhookShown,
 )
-from api.problems import ProblemError
-from api.responses import problems
-from db import webhooks
-from events.secrets import SecretBox, new_secret
-from events.urls import UnsafeUrl, resolve_target
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[UUID, Path(description="The subscription's id, as its creation answered it.")]

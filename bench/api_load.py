@@ -37,7 +37,7 @@ from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds
 from bench.output import machine, save_figures
 from bench.throughput import application_mix
 from clock import SYSTEM_CLOCK
-from schemas.enums import ApplicationState
+from iin_models.enums import ApplicationState
 from tests.factories import make_application
 from tests.toolkit.local_stack import LocalStack, local_stack
 

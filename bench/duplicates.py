@@ -33,10 +33,10 @@ from clock import SYSTEM_CLOCK
 from db import registry as registry_db
 from db.migrate import migrate
 from db.pool import create_pool
+from iin_models.application import Applicant, Application, IdentityDocument
+from iin_models.enums import DocumentKind, Sex
 from rules.matching import SIMILAR_NAME, Band, probe_for, registry_keys
 from rules.names import name_key
-from schemas.application import Applicant, Application, IdentityDocument
-from schemas.enums import DocumentKind, Sex
 from tests.toolkit.databases import Contents, fresh_database, postgres_server
 
 CHUNK = 50_000

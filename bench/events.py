@@ -38,8 +38,8 @@ from db.webhooks import create_webhook
 from events.delivery import DeliveryLoop, DeliveryPolicy
 from events.secrets import SecretBox, new_secret
 from events.urls import parse_networks
-from schemas.enums import ApplicationState
-from schemas.status import Transition
+from iin_models.enums import ApplicationState
+from iin_models.status import Transition
 from service.intake import resolve
 from tests.factories import make_application
 from tests.toolkit.receiver import Receiver

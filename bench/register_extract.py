@@ -21,9 +21,9 @@ from itertools import accumulate
 from pathlib import Path
 
 from bench.synthetic import CYRILLIC_GIVEN, CYRILLIC_SYLLABLES, LATIN_GIVEN, LATIN_SYLLABLES
+from iin_models.enums import Sex
 from rules.iin import MAX_SERIAL, compose_iin
 from rules.names import fold
-from schemas.enums import Sex
 
 HEADER = (
     "document_number",

@@ -26,9 +26,9 @@ from bench.output import save_figures
 from bench.stack import bench_stack
 from clock import SYSTEM_CLOCK
 from db.pool import create_pool
+from iin_models.status import ApplicationStatus
 from register.remote import RemoteRegister
 from register.serving import running_simulator
-from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_application
 from workers.worker import WorkerTuning, build_worker

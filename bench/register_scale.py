@@ -43,12 +43,12 @@ from clock import SYSTEM_CLOCK
 from db.migrate import migrate
 from db.pool import Connection, create_pool
 from db.register_import import import_extract
+from iin_models.application import Application
+from iin_models.national_register import Registrant
 from register.embedded import EmbeddedRegister
 from register.matching import find_matches
 from register.port import NationalRegister
 from register.remote import RemoteRegister
-from schemas.application import Application
-from schemas.national_register import Registrant
 
 # Filler IINs begin 5000..., which no real IIN does (month 00), so they never meet the probes' or an
 # extract's. Added in steps of STEP people, one statement each.

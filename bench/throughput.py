@@ -35,8 +35,8 @@ from codec.converter import build_data_converter
 from codec.keys import KeyRing
 from config.settings import REPO_ROOT
 from db.pool import create_pool
-from schemas.application import Application
-from schemas.enums import Certification
+from iin_models.application import Application
+from iin_models.enums import Certification
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
 

@@ -18,16 +18,16 @@ from api.context import ApiContext
 from api.metrics import serve_metrics
 from api.ratelimit import RateLimits
 from api.server import build_server, start_server, stop_server
-from client import ApiError, IinClient
 from config.settings import Settings, get_settings
 from db.api_keys import create_key, revoke_key
 from db.pool import create_pool
 from events.config import WebhookConfig
+from iin_client import ApiError, IinClient
+from iin_models.application import Application
+from iin_models.status import ApplicationStatus
 from observability.logs import configure_logging
 from observability.tracing import API_SERVICE, build_tracer_provider, shutdown_tracing
 from register.configured import configured_register
-from schemas.application import Application
-from schemas.status import ApplicationStatus
 from workers import endpoints
 from workers.connect import EncryptionNotConfigured, connect_temporal, service_key_ring
 from workers.local_key import read_local_key

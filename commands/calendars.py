@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 
 from db.calendar import national_calendar
+from iin_models.enums import CalendarCorrectionKind
 from rules.calendar import NationalCalendar
-from schemas.enums import CalendarCorrectionKind
 from workers import endpoints
 
 app = typer.Typer(help="Kazakhstan's calendar: the holidays package with the corrections loaded from data/.")

@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from client import ApiError
 from clock import SYSTEM_CLOCK
 from commands.api import ApiKeyOption, api_command, explain, fetch_status, keys_app, submit_and_follow
 from commands.archive import app as archive_app
@@ -30,9 +29,10 @@ from config.settings import get_settings
 from db.migrate import migrate
 from db.pool import create_pool
 from db.reference import load_reference_data
+from iin_client import ApiError
+from iin_models.application import Application
+from iin_models.status import ApplicationStatus
 from observability.logs import configure_logging
-from schemas.application import Application
-from schemas.status import ApplicationStatus
 from workers import endpoints
 from workers.connect import EncryptionNotConfigured, connect_temporal
 from workers.local_workers import WorkerExited

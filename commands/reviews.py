@@ -11,13 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from api.desk_render import waited_text
-from api.review_models import ReviewComparison, ReviewPending, ReviewQueuePage
-from client import ApiError, IinClient
 from commands.api import ApiKeyOption, api_client_of, explain
 from config.settings import get_settings
-from schemas.enums import ReviewVerdict
-from schemas.review import ReviewDecision
-from schemas.status import ApplicationStatus
+from iin_client import ApiError, IinClient
+from iin_models.desk import ReviewComparison, ReviewPending, ReviewQueuePage
+from iin_models.enums import ReviewVerdict
+from iin_models.review import ReviewDecision
+from iin_models.status import ApplicationStatus
 
 app = typer.Typer(help="The review desk: probable duplicates awaiting a reviewer's verdict.")
 console = Console(soft_wrap=True)

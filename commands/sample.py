@@ -3,8 +3,8 @@
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
-from schemas.application import Applicant, Application, IdentityDocument, Translation
-from schemas.enums import Certification, DocumentKind, Sex
+from iin_models.application import Applicant, Application, IdentityDocument, Translation
+from iin_models.enums import Certification, DocumentKind, Sex
 
 # Romanized and in characters, so the native name agrees with the Latin one.
 SURNAMES = (

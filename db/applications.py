@@ -8,11 +8,11 @@ import asyncpg
 
 from db.events import event_id
 from db.pool import Connection
+from iin_models.decisions import Finding
+from iin_models.enums import ApplicationState
+from iin_models.events import EventType
+from iin_models.status import ApplicationStatus, Transition
 from schemas.contract import ApplicationInput
-from schemas.decisions import Finding
-from schemas.enums import ApplicationState
-from schemas.events import EventType
-from schemas.status import ApplicationStatus, Transition
 
 # Opening an application: its projection row and its `submitted` event, from the parameters $1-$9 of
 # `opening_parameters`. Shared by the workflow's first step and the API's receipt (db/api_submissions.py).

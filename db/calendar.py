@@ -5,8 +5,8 @@ from datetime import date
 from pathlib import Path
 
 from db.pool import Connection
+from iin_models.enums import CalendarCorrectionKind
 from rules.calendar import SATURDAY_SUNDAY, CalendarCorrection, NationalCalendar
-from schemas.enums import CalendarCorrectionKind
 
 CORRECTIONS_FILE = "calendar_corrections.csv"
 COLUMNS = ("day", "kind", "note", "source")

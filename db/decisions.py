@@ -17,7 +17,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from db.pool import Connection
-from schemas.decisions import Step
+from iin_models.decisions import Step
 
 M = TypeVar("M", bound=BaseModel)
 

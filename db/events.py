@@ -12,7 +12,7 @@ from uuid import UUID, uuid5
 import asyncpg
 
 from db.pool import Connection
-from schemas.events import EVENT_NAMESPACE, EventType
+from iin_models.events import EVENT_NAMESPACE, EventType
 
 CHANNEL = "iin_events"  # the NOTIFY channel the events trigger speaks on (0011_events.sql)
 SEQUENCE_BATCH = 1000

@@ -15,8 +15,8 @@ import asyncpg
 
 from db.calendar import CORRECTIONS_FILE, parse_corrections, replace_corrections
 from db.pool import Connection
+from iin_models.enums import Convention, EstablishmentKind
 from rules.conventions import Membership
-from schemas.enums import Convention, EstablishmentKind
 from schemas.establishment import AgeRule, ApplicantCategory, Establishment, ServicePeriod
 
 LOCAL_PREFIX = "local-"

@@ -9,13 +9,8 @@ from datetime import date
 from uuid import UUID
 
 from db.pool import Connection
-from register import matching
-from register.matching import RegistryMatch as RegistryMatch  # the type find_matches returns
-from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
-from rules.matching import registry_keys
-from rules.names import name_key
-from schemas.enums import Sex
-from schemas.national_register import (
+from iin_models.enums import Sex
+from iin_models.national_register import (
     DocumentHolder,
     NameKeyHolder,
     NameKeyQuery,
@@ -26,6 +21,11 @@ from schemas.national_register import (
     SimilarNameHolder,
     SimilarNameQuery,
 )
+from register import matching
+from register.matching import RegistryMatch as RegistryMatch  # the type find_matches returns
+from rules.iin import MAX_SERIAL, century_sex_digit, usable_serials
+from rules.matching import registry_keys
+from rules.names import name_key
 
 
 class SerialsExhausted(Exception):

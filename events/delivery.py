@@ -35,7 +35,7 @@ from events.metrics import DeliveryMetrics
 from events.secrets import SecretBox, reseal_secrets
 from events.signing import body_of, signed_headers
 from events.urls import Network, Target, UnsafeUrl, parse_networks, resolve_target
-from schemas.events import Event
+from iin_models.events import Event
 
 log = logging.getLogger(__name__)
 BATCH = 50  # events read per round trip while a subscription catches up

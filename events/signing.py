@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from standardwebhooks.webhooks import Webhook
 
-from schemas.events import Event, WebhookMessage
+from iin_models.events import Event, WebhookMessage
 
 
 def body_of(event: Event, now: datetime) -> str:

@@ -15,8 +15,8 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
+from iin_models.status import ApplicationStatus
 from schemas.contract import ApplicationInput
-from schemas.status import ApplicationStatus
 
 
 class TimelineEntry(BaseModel):

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pycountry
 from pydantic import BaseModel, ConfigDict
 
+from iin_models.enums import EstablishmentKind
 from issued.layout import Label, field, new_page, paragraph, qr_code, to_bytes
-from schemas.enums import EstablishmentKind
 from schemas.establishment import Establishment
 
 TITLE = Label("Тіркеу куәлігі", "Регистрационное свидетельство", "Registration certificate")

@@ -5,6 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from iin_models.decisions import Finding
+from iin_models.enums import RejectionReason
 from issued.certificate import (
     BIRTH_DATE,
     CITIZENSHIP,
@@ -16,8 +18,6 @@ from issued.certificate import (
     establishment_line,
 )
 from issued.layout import Label, field, new_page, paragraph, to_bytes
-from schemas.decisions import Finding
-from schemas.enums import RejectionReason
 
 TITLE = Label("Бас тарту туралы хабарлама", "Уведомление об отказе", "Notice of refusal")
 SUBTITLE = Label(

@@ -5,9 +5,7 @@ from uuid import UUID
 import asyncpg
 
 from db import registry
-from register.matching import find_matches
-from rules.matching import Band
-from schemas.national_register import (
+from iin_models.national_register import (
     DocumentHolder,
     Formation,
     Holder,
@@ -18,6 +16,8 @@ from schemas.national_register import (
     SimilarNameHolder,
     SimilarNameQuery,
 )
+from register.matching import find_matches
+from rules.matching import Band
 
 
 class EmbeddedRegister:

@@ -7,9 +7,9 @@ an embedded and a remote register are searched in exactly the same way.
 import asyncio
 from dataclasses import dataclass
 
+from iin_models.national_register import NameKeyQuery, Particulars, SimilarNameQuery
 from register.port import RegisterLookups
 from rules.matching import SIMILAR_NAME, Band, Candidate, MatchBasis, MatchProbe, classify, probe_for
-from schemas.national_register import NameKeyQuery, Particulars, SimilarNameQuery
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from uuid import UUID
 
 from temporalio.common import MetricHistogramTimedelta, MetricMeter
 
-from register.port import NationalRegister
-from schemas.national_register import (
+from iin_models.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,
@@ -20,6 +19,7 @@ from schemas.national_register import (
     SimilarNameHolder,
     SimilarNameQuery,
 )
+from register.port import NationalRegister
 
 REGISTER_CALLS = "iin_register_call_duration"
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 from typing import Protocol
 from uuid import UUID
 
-from schemas.national_register import (
+from iin_models.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,

@@ -12,7 +12,7 @@ from uuid import UUID
 import httpx
 from pydantic import TypeAdapter
 
-from schemas.national_register import (
+from iin_models.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,

@@ -20,8 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from clock import SYSTEM_CLOCK, Clock
-from register.embedded import EmbeddedRegister
-from schemas.national_register import (
+from iin_models.national_register import (
     DocumentHolder,
     Formation,
     NameKeyHolder,
@@ -31,6 +30,7 @@ from schemas.national_register import (
     SimilarNameHolder,
     SimilarNameQuery,
 )
+from register.embedded import EmbeddedRegister
 
 API_TITLE = "National register of IINs (the contract the service expects)"
 

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from iin_models.enums import RejectionReason
 from report.model import MonthFigures
-from schemas.enums import RejectionReason
 
 HOUR = 3600.0
 

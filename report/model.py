@@ -6,7 +6,7 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel
 
-from schemas.enums import RejectionReason
+from iin_models.enums import RejectionReason
 
 
 class MonthFigures(BaseModel):

@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from iin_models.enums import RejectionReason
 from report.charts import Series, bar_charts, short_number
 from report.formats import unit_for
 from report.model import MonthFigures, ServiceReport
-from schemas.enums import RejectionReason
 
 GREEN, RED, GREY, BLUE, AMBER, PURPLE = "#1a7f37", "#cf222e", "#8c959f", "#0969da", "#bf8700", "#8250df"
 REASON_COLOURS = dict(zip(RejectionReason, (RED, AMBER, PURPLE), strict=True))

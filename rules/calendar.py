@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from holidays.countries.kazakhstan import KZ
 
-from schemas.enums import CalendarCorrectionKind
+from iin_models.enums import CalendarCorrectionKind
 
 # ISO weekdays (1 = Monday .. 7 = Sunday).
 SATURDAY_SUNDAY = frozenset({6, 7})

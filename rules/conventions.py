@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from schemas.enums import Convention
+from iin_models.enums import Convention
 
 # For this service both CIS conventions mean the same: a notarial act done in a party state is
 # recognised in Kazakhstan without apostille or legalization.

@@ -11,10 +11,10 @@ Consular legalization is accepted from any state: it is the general route an apo
 from collections.abc import Iterable
 from datetime import date
 
+from iin_models.application import Application, Translation
+from iin_models.decisions import Finding
+from iin_models.enums import Certification, Convention, RejectionReason
 from rules.conventions import EXEMPTING_CONVENTIONS, Membership, conventions_on
-from schemas.application import Application, Translation
-from schemas.decisions import Finding
-from schemas.enums import Certification, Convention, RejectionReason
 
 
 def _unreliable(code: str, field: str, message: str) -> Finding:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from schemas.application import Application
+from iin_models.application import Application
 from schemas.establishment import ServicePeriod
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from datetime import date
 
-from schemas.enums import Sex
+from iin_models.enums import Sex
 
 MAX_SERIAL = 9999
 

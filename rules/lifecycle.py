@@ -9,9 +9,9 @@ transaction that records the outcome: both ask this module, so the two cannot di
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from schemas.decisions import Finding, Step
-from schemas.enums import ApplicationState, RejectionReason
-from schemas.status import Transition
+from iin_models.decisions import Finding, Step
+from iin_models.enums import ApplicationState, RejectionReason
+from iin_models.status import Transition
 
 # Where a step leads when it passes; a step absent here leaves the state as it is.
 ON_PASS: Mapping[Step, ApplicationState] = {

@@ -25,8 +25,8 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import permutations
 
+from iin_models.national_register import Particulars
 from rules.names import name_key, name_keys, spelling_variants
-from schemas.national_register import Particulars
 
 # The similar-name band, for people of the same citizenship born the same day (or day/month swapped):
 # PostgreSQL keeps those whose whole names have at least SIMILAR_NAME pg_trgm similarity (a loose

@@ -11,12 +11,12 @@ no personal data.
 
 from collections.abc import Sequence
 
+from iin_models.application import Application
+from iin_models.decisions import Finding
+from iin_models.enums import RejectionReason, Sex
 from rules.countries import alpha3_to_alpha2
 from rules.mrz import FILLER, MrzData, MrzError, parse_mrz
 from rules.names import spelling_variants
-from schemas.application import Application
-from schemas.decisions import Finding
-from schemas.enums import RejectionReason, Sex
 
 MRZ_FIELD = "document.mrz"
 # ICAO Doc 9303 Part 3, transliteration of Latin letters with diacritics: these may be written with

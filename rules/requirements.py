@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from schemas.application import Application
-from schemas.decisions import Finding
-from schemas.enums import RejectionReason
+from iin_models.application import Application
+from iin_models.decisions import Finding
+from iin_models.enums import RejectionReason
 
 # The IIN's century digit covers births from 1800 to 2099; nobody alive was born before 1870.
 OLDEST_PLAUSIBLE_BIRTH = date(1870, 1, 1)

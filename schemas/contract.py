@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.application import Application
+from iin_models.application import Application
 from schemas.establishment import Deadline, Establishment, ServicePeriod
 
 WORKFLOW_TYPE = "IINApplicationWorkflow"
 STATUS_QUERY = "status"
-REVIEW_UPDATE = "resolve_review"  # takes schemas.review.ReviewDecision, returns ApplicationStatus
-WITHDRAW_UPDATE = "withdraw"  # takes schemas.review.Withdrawal, returns ApplicationStatus
+REVIEW_UPDATE = "resolve_review"  # takes iin_models.review.ReviewDecision, returns ApplicationStatus
+WITHDRAW_UPDATE = "withdraw"  # takes iin_models.review.Withdrawal, returns ApplicationStatus
 WORKFLOW_ID_PREFIX = "iin-application-"
 
 

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.enums import EstablishmentKind
-from schemas.text import CountryCode
+from iin_models.enums import EstablishmentKind
+from iin_models.text import CountryCode
 
 
 class Establishment(BaseModel):

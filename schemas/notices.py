@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from iin_models.decisions import Finding
 from schemas.contract import ApplicationInput
-from schemas.decisions import Finding
 
 
 class RejectionNoticeRequest(BaseModel):

@@ -1,6 +1,6 @@
 """A holder of an IIN as an extract of the national register lists them: one row of `iin register import`.
 
-The fields are typed as an application's applicant and identity document are (schemas/application.py),
+The fields are typed as an application's applicant and identity document are (iin_models/application.py),
 so an imported holder is held to the same structural rules as a person this service registers.
 """
 
@@ -10,9 +10,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
+from iin_models.enums import Sex
+from iin_models.text import CountryCode, DocumentNumber, PersonName
 from rules.iin import is_valid_iin
-from schemas.enums import Sex
-from schemas.text import CountryCode, DocumentNumber, PersonName
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 

@@ -15,12 +15,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from db.calendar import national_calendar
 from db.reference import find_establishment, find_service_period
+from iin_models.application import Application
+from iin_models.status import ApplicationStatus
 from rules.calendar import BusinessCalendar, deadline_for
 from rules.eligibility import Refusal, ineligibility
-from schemas.application import Application
 from schemas.contract import WORKFLOW_TYPE, ApplicationInput, local_day, workflow_id
 from schemas.establishment import Deadline
-from schemas.status import ApplicationStatus
 from service.errors import (
     AgeRequirementNotMet,
     CategoryNotEligible,

@@ -7,8 +7,8 @@ from typing import Any
 from uuid import uuid4
 
 from clock import SYSTEM_CLOCK
-from schemas.application import Applicant, Application, IdentityDocument, SupportingDocument, Translation
-from schemas.enums import Certification, DocumentKind, Sex
+from iin_models.application import Applicant, Application, IdentityDocument, SupportingDocument, Translation
+from iin_models.enums import Certification, DocumentKind, Sex
 
 
 def _name(rng: random.Random) -> str:

@@ -17,7 +17,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from clock import SYSTEM_CLOCK, Clock
 from db import gauges
 from events.metrics import DELIVERY_LAG
-from schemas.enums import ApplicationState
+from iin_models.enums import ApplicationState
 from workflows.metric_names import SUBMISSION_TO_CERTIFICATE
 
 REVIEW_QUEUE = "iin_review_queue_size"

@@ -33,6 +33,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.notices import NoticeActivities
     from activities.review import ReviewActivities, ReviewRequest, WithdrawalRequest
     from activities.submission import SubmissionActivities
+    from iin_models.decisions import Decision, Finding, Step
+    from iin_models.enums import ApplicationState
+    from iin_models.review import ReviewDecision, Withdrawal
+    from iin_models.status import ApplicationStatus, Transition
     from rules.lifecycle import transition_after
     from schemas.contract import (
         REVIEW_UPDATE,
@@ -43,11 +47,7 @@ with workflow.unsafe.imports_passed_through():
         BreachNotice,
         CertificateRequest,
     )
-    from schemas.decisions import Decision, Finding, Step
-    from schemas.enums import ApplicationState
     from schemas.notices import RejectionNoticeRequest
-    from schemas.review import ReviewDecision, Withdrawal
-    from schemas.status import ApplicationStatus, Transition
     from workflows import search_attributes
     from workflows.metric_names import APPLICATIONS_COMPLETED, DEADLINE_BREACHES, SUBMISSION_TO_CERTIFICATE
 

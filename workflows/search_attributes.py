@@ -8,8 +8,8 @@ from temporalio.common import (
     SearchAttributeUpdate,
 )
 
+from iin_models.status import ApplicationStatus
 from schemas.contract import ApplicationInput
-from schemas.status import ApplicationStatus
 
 STATE = SearchAttributeKey.for_keyword("IinState")
 ESTABLISHMENT = SearchAttributeKey.for_keyword("EstablishmentId")

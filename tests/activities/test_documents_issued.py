@@ -10,10 +10,10 @@ from activities.iin import IinActivities
 from activities.notices import NoticeActivities
 from clock import SYSTEM_CLOCK
 from db.applications import open_application
+from iin_models.decisions import Finding
+from iin_models.enums import RejectionReason
 from register.embedded import EmbeddedRegister
 from schemas.contract import ApplicationInput, CertificateRequest
-from schemas.decisions import Finding
-from schemas.enums import RejectionReason
 from schemas.notices import RejectionNoticeRequest
 from service.intake import resolve
 from tests.factories import make_application

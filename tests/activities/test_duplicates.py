@@ -12,11 +12,11 @@ from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db import registry
 from db.applications import find_status
+from iin_models.application import Applicant, Application
+from iin_models.enums import ApplicationState, RejectionReason, Sex
 from register.embedded import EmbeddedRegister
 from rules.matching import SIMILAR_NAME, Band, MatchBasis, probe_for
-from schemas.application import Applicant, Application
 from schemas.contract import ApplicationInput
-from schemas.enums import ApplicationState, RejectionReason, Sex
 from service.intake import resolve
 from tests.factories import make_applicant, make_application, make_document
 

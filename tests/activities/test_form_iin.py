@@ -8,10 +8,10 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
+from iin_models.enums import Sex
 from register.embedded import EmbeddedRegister
 from rules.iin import is_valid_iin
 from schemas.contract import ApplicationInput
-from schemas.enums import Sex
 from service.intake import resolve
 from tests.factories import make_applicant, make_application
 

@@ -9,8 +9,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.checks import CheckActivities
 from clock import SYSTEM_CLOCK
 from db import invalid_documents
+from iin_models.application import Application
 from register.embedded import EmbeddedRegister
-from schemas.application import Application
 from schemas.contract import ApplicationInput
 from service.intake import resolve
 from tests.factories import make_application, make_document, mrz_for

@@ -7,10 +7,10 @@ from uuid import uuid4
 import asyncpg
 import httpx
 
-from api.models import ApplicationAccepted, ApplicationPage
 from clock import SYSTEM_CLOCK
 from db.applications import open_application
-from schemas.enums import ApplicationState
+from iin_models.api import ApplicationAccepted, ApplicationPage
+from iin_models.enums import ApplicationState
 from service.intake import resolve
 from tests.factories import make_applicant, make_application
 from tests.toolkit.api import ANKARA, BEIJING, Keys, bearer, final_status, submit

@@ -10,15 +10,15 @@ import pypdf
 import zxingcpp
 
 from activities.notices import NoticeActivities
-from api.models import CertificateVerification
 from clock import SYSTEM_CLOCK
 from config.settings import get_settings
 from db.certificates import revoke_certificate
+from iin_models.api import CertificateVerification
+from iin_models.decisions import Finding
+from iin_models.enums import ApplicationState, RejectionReason
+from iin_models.status import ApplicationStatus
 from issued.certificate import verification_url
-from schemas.decisions import Finding
-from schemas.enums import ApplicationState, RejectionReason
 from schemas.notices import RejectionNoticeRequest
-from schemas.status import ApplicationStatus
 from service.intake import resolve
 from tests.factories import make_application, make_document
 from tests.toolkit.api import Keys, bearer, final_status

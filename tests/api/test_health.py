@@ -2,7 +2,7 @@
 
 import httpx
 
-from api.models import Health
+from iin_models.api import Health
 
 
 async def test_liveness_answers_ok(http: httpx.AsyncClient) -> None:

@@ -13,9 +13,9 @@ import httpx
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from schemas.contract import workflow_id
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
 from tests.toolkit.api import Keys, bearer, submit
 from tests.toolkit.review import probable_duplicate
 from tests.toolkit.waiting import eventually

@@ -21,10 +21,10 @@ from api.context import ApiContext
 from api.page import HEADERS
 from api.ratelimit import RateLimits
 from api.server import bound_port, build_server, start_server, stop_server
-from client import IinClient, RateLimited
 from clock import SYSTEM_CLOCK
 from config.settings import Settings
 from db.api_keys import create_key
+from iin_client import IinClient, RateLimited
 from tests.toolkit.api import ANKARA, Keys, bearer
 
 PROBLEMS = "https://iin.example/problems/"

@@ -16,12 +16,12 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
-from client import IinClient
 from clock import FixedClock
 from commands.sample import sample_application
 from config.settings import REPO_ROOT, get_settings
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
+from iin_client import IinClient
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from tests.toolkit.api import Keys
 from workers.worker import build_worker
 

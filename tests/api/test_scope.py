@@ -2,8 +2,8 @@
 
 import httpx
 
-from api.models import ApplicationPage
-from schemas.status import ApplicationStatus
+from iin_models.api import ApplicationPage
+from iin_models.status import ApplicationStatus
 from tests.factories import make_application
 from tests.toolkit.api import BEIJING, Keys, bearer, final_status, submit
 

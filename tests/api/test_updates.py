@@ -14,8 +14,8 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from tests.factories import make_application
 from tests.toolkit.api import Keys, bearer, final_status, idle_queue, submit
 from tests.toolkit.waiting import SentUpdates

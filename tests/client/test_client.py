@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from client import (
+from iin_client import (
     ApplicationConflict,
     Forbidden,
     IinClient,
@@ -15,9 +15,9 @@ from client import (
     Unauthorized,
     UpdateRejected,
 )
-from schemas.enums import ApplicationState
-from schemas.review import Withdrawal
-from schemas.status import ApplicationStatus
+from iin_models.enums import ApplicationState
+from iin_models.review import Withdrawal
+from iin_models.status import ApplicationStatus
 from tests.factories import make_applicant, make_application
 from tests.toolkit.api import Keys
 

@@ -13,7 +13,7 @@ from clock import SYSTEM_CLOCK
 from codec.aesgcm import ENCODING, KEY_ID_METADATA, AesGcmCodec, CodecError
 from codec.converter import build_data_converter
 from codec.keys import KeyRing, KeyRingError, new_key_entry
-from schemas.enums import ApplicationState
+from iin_models.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_application
 from workers.worker import build_worker

@@ -6,7 +6,7 @@ from pathlib import Path
 from holidays.countries.kazakhstan import KZ
 
 from db.calendar import COLUMNS, CORRECTIONS_FILE, parse_corrections
-from schemas.enums import CalendarCorrectionKind as Kind
+from iin_models.enums import CalendarCorrectionKind as Kind
 
 PATH = Path(__file__).resolve().parents[2] / "data" / CORRECTIONS_FILE
 CORRECTIONS = parse_corrections(PATH)  # raises, naming the line and field, if a row is bad

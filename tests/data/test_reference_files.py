@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_extra_types.country import CountryAlpha2
 
 from db.reference import parse_age_rule, parse_period_categories
-from schemas.enums import Convention, EstablishmentKind
+from iin_models.enums import Convention, EstablishmentKind
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

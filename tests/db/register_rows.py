@@ -10,8 +10,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from db.register_file import COLUMNS
+from iin_models.enums import Sex
 from rules.iin import MAX_SERIAL, compose_iin
-from schemas.enums import Sex
 
 _CYRILLIC = "абвгдежзиклмнопрстуфхцчшэюя"
 

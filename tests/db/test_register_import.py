@@ -16,11 +16,11 @@ from db.pool import DEFAULT_GUARDS, create_pool
 from db.register_file import ExtractRefused
 from db.register_import import MAX_ERRORS, RegisterChanged, import_extract
 from db.registry import allocate_iin, find_matches, register_person
+from iin_models.enums import Sex
+from iin_models.national_register import Registrant
 from rules.iin import usable_serials
 from rules.matching import Band, MatchBasis, registry_keys
 from rules.names import fold
-from schemas.enums import Sex
-from schemas.national_register import Registrant
 from tests.db.register_rows import cyrillic_holder, holder, new_iin, write_extract
 from tests.factories import make_applicant, make_application, make_document
 

@@ -9,8 +9,8 @@ from clock import SYSTEM_CLOCK
 from db.register_import import import_extract
 from db.register_rekey import rekey
 from db.registry import find_matches
+from iin_models.enums import Sex
 from rules.matching import Band, registry_keys
-from schemas.enums import Sex
 from tests.db.register_rows import cyrillic_holder, holder, write_extract
 from tests.factories import make_applicant, make_application, make_document
 

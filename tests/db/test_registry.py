@@ -3,7 +3,7 @@
 import asyncpg
 
 from db.registry import register_person
-from schemas.national_register import Registrant
+from iin_models.national_register import Registrant
 from tests.db.register_rows import new_iin
 from tests.factories import make_applicant, make_application
 

@@ -15,8 +15,8 @@ from clock import SYSTEM_CLOCK
 from config.settings import Settings
 from db.decisions import LOCK_STEPS, decide_once
 from db.pool import DEFAULT_GUARDS, Connection, SessionGuards, create_pool
-from schemas.decisions import CertificateRef, Step
-from schemas.enums import ApplicationState
+from iin_models.decisions import CertificateRef, Step
+from iin_models.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_application
 

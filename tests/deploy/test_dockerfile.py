@@ -7,6 +7,8 @@ from config.settings import REPO_ROOT
 
 DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
 DOCKERIGNORE = (REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+# The distributions of their own the service depends on (the wire models, the typed client).
+PACKAGES = list((REPO_ROOT / "packages").glob("*/pyproject.toml"))
 
 
 def _instructions(name: str) -> list[str]:
@@ -32,10 +34,11 @@ def test_the_image_runs_as_a_numeric_non_root_user() -> None:
     assert uid.isdigit() and int(uid) > 0 and (not gid or int(gid) > 0)
 
 
-def test_the_project_is_installed_without_extras() -> None:
+def test_the_project_and_its_packages_are_installed_in_one_command_without_extras() -> None:
     installs = [line for line in _instructions("RUN") if "pip install" in line]
+    packages = " ".join(f"./{path.parent.relative_to(REPO_ROOT)}" for path in sorted(PACKAGES))
 
-    assert installs == ["/opt/iin/bin/pip install ."]
+    assert installs == [f"/opt/iin/bin/pip install {packages} ."]
 
 
 def test_the_image_runs_the_iin_command() -> None:

@@ -12,7 +12,7 @@ import asyncpg
 from temporalio.client import Client
 
 from clock import SYSTEM_CLOCK
-from schemas.enums import ApplicationState
+from iin_models.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_application
 from tests.toolkit.waiting import eventually

@@ -164,12 +164,13 @@ def test_only_the_settings_module_reads_the_environment() -> None:
 
 
 def _shipped_packages() -> list[str]:
-    """The top-level packages pyproject.toml ships: the service's code, without tests and benchmarks."""
+    """The top-level packages pyproject.toml ships, the service's code without tests and benchmarks, and
+    the distributions under packages/ it installs (the wire models, the typed client)."""
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns: list[str] = project["tool"]["setuptools"]["packages"]["find"]["include"]
     packages = [pattern.rstrip("*") for pattern in patterns]
     assert "config" in packages and "workers" in packages
-    return [package for package in packages if (REPO_ROOT / package).is_dir()]
+    return [package for package in packages if (REPO_ROOT / package).is_dir()] + ["packages"]
 
 
 def test_the_worker_probes_and_metrics_listen_on_this_host_only_by_default() -> None:

@@ -9,12 +9,12 @@ import asyncpg
 import httpx
 import pytest
 
-from api.models import DeliveryList, WebhookList, WebhookSecret
-from client import WebhookVerificationError, verify_webhook
 from codec.keys import KeyRing, new_key_entry
 from events.delivery import DeliveryPolicy
 from events.secrets import SecretBox, new_secret
-from schemas.events import EventType
+from iin_client import WebhookVerificationError, verify_webhook
+from iin_models.api import DeliveryList, WebhookList, WebhookSecret
+from iin_models.events import EventType
 from tests.factories import make_application
 from tests.toolkit.api import BEIJING, Keys, bearer, final_status
 from tests.toolkit.delivery import QUICK, delivering, received_ids, receiving

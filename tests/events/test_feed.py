@@ -9,11 +9,11 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
-from api.models import EventPage
-from client import IinClient
-from schemas.enums import ApplicationState
-from schemas.events import EventType
-from schemas.status import ApplicationStatus
+from iin_client import IinClient
+from iin_models.api import EventPage
+from iin_models.enums import ApplicationState
+from iin_models.events import EventType
+from iin_models.status import ApplicationStatus
 from tests.factories import make_application
 from tests.toolkit.api import BEIJING, Keys, bearer, final_status, idle_queue, submit
 from workers.worker import build_worker

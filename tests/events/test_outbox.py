@@ -12,9 +12,9 @@ from api.context import ApiContext
 from db.applications import record_breach, record_transition
 from db.events import events_after, sequence_pending
 from db.pool import Connection
-from schemas.enums import ApplicationState, RejectionReason
-from schemas.events import EventType
-from schemas.status import Transition
+from iin_models.enums import ApplicationState, RejectionReason
+from iin_models.events import EventType
+from iin_models.status import Transition
 from tests.factories import make_applicant, make_application
 from tests.toolkit.api import Keys, final_status, idle_queue, submit
 

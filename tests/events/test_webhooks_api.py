@@ -6,8 +6,8 @@ import pytest
 
 from api.app import create_app
 from api.context import ApiContext
-from api.models import WebhookList, WebhookSecret
 from events.config import WebhookConfig
+from iin_models.api import WebhookList, WebhookSecret
 from tests.toolkit.api import LOCAL_WEBHOOKS, Keys, bearer
 
 RECEIVER = "http://127.0.0.1:9/hook"

@@ -22,9 +22,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
 from clock import SYSTEM_CLOCK
-from schemas.application import Application
+from iin_models.application import Application
+from iin_models.enums import ApplicationState
 from schemas.contract import workflow_id
-from schemas.enums import ApplicationState
 from service.intake import submit
 from tests.toolkit.waiting import eventually
 from tests.toolkit.worker_process import WorkerProcess

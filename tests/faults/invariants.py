@@ -13,8 +13,8 @@ from uuid import UUID
 import asyncpg
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from iin_models.status import ApplicationStatus
 from schemas.contract import workflow_id
-from schemas.status import ApplicationStatus
 
 
 @dataclass(frozen=True)

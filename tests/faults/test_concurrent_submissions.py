@@ -15,12 +15,12 @@ from api.app import create_app
 from api.context import ApiContext
 from clock import SYSTEM_CLOCK
 from db.api_keys import create_key
-from schemas.application import Application
+from iin_models.application import Application
+from iin_models.decisions import Step
+from iin_models.enums import ApplicationState, RejectionReason, ReviewVerdict
+from iin_models.review import ReviewDecision
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, workflow_id
-from schemas.decisions import Step
-from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
-from schemas.review import ReviewDecision
-from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document
 from tests.faults.harness import wait_until_closed

@@ -22,11 +22,11 @@ import asyncpg
 import pytest
 from temporalio.client import Client, WorkflowHandle
 
+from iin_models.decisions import Step
+from iin_models.enums import ApplicationState, ReviewVerdict
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE, workflow_id
-from schemas.decisions import Step
-from schemas.enums import ApplicationState, ReviewVerdict
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
 from tests.faults.harness import DevServer, dev_server, submit_all, worker_process
 from tests.toolkit.review import probable_duplicate
 from tests.toolkit.waiting import eventually

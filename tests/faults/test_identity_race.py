@@ -6,7 +6,7 @@ import asyncpg
 from temporalio.client import Client
 
 from clock import SYSTEM_CLOCK
-from schemas.enums import ApplicationState, RejectionReason
+from iin_models.enums import ApplicationState, RejectionReason
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document
 from tests.toolkit.waiting import eventually

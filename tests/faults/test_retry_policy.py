@@ -9,10 +9,10 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
+from iin_models.enums import ApplicationState, Sex
+from iin_models.status import ApplicationStatus
 from rules.iin import century_sex_digit
 from schemas.contract import STATUS_QUERY
-from schemas.enums import ApplicationState, Sex
-from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_applicant, make_application
 from tests.toolkit.waiting import eventually

@@ -20,9 +20,9 @@ from temporalio.service import RetryConfig
 from api.app import create_app
 from api.context import ApiContext
 from db.api_keys import create_key
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from schemas.contract import workflow_id
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
 from tests.factories import make_application
 from tests.toolkit.api import submit
 from workers.embedded import free_port

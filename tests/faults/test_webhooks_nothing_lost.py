@@ -15,10 +15,10 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.context import ApiContext
-from api.models import EventPage, FeedEvent, WebhookSecret
-from client import verify_webhook
 from codec.converter import build_data_converter
-from schemas.events import Event, WebhookMessage
+from iin_client import verify_webhook
+from iin_models.api import EventPage, FeedEvent, WebhookSecret
+from iin_models.events import Event, WebhookMessage
 from tests.factories import make_application
 from tests.faults.harness import WORKER_ENVIRONMENT, submit_all, terminal_count, when_some_terminal
 from tests.toolkit.api import LOCAL_WEBHOOKS, TEST_KEY_ENTRY, TEST_RING, Keys, bearer

@@ -18,11 +18,11 @@ from temporalio.testing import WorkflowEnvironment
 from clock import SYSTEM_CLOCK
 from db.pool import create_pool
 from history.replay import history_file
-from schemas.application import Applicant, Application
+from iin_models.application import Applicant, Application
+from iin_models.enums import ApplicationState, Certification, ReviewVerdict
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, WITHDRAW_UPDATE
-from schemas.enums import ApplicationState, Certification, ReviewVerdict
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
 from tests.toolkit.databases import fresh_database, postgres_server

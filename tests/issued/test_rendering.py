@@ -7,11 +7,11 @@ from uuid import uuid4
 import pypdf
 import zxingcpp
 
+from iin_models.decisions import Finding
+from iin_models.enums import EstablishmentKind, RejectionReason
 from issued.certificate import CertificateContent, EstablishmentOnDocument, render_certificate, verification_url
 from issued.layout import qr_image
 from issued.notice import NoticeContent, render_notice
-from schemas.decisions import Finding
-from schemas.enums import EstablishmentKind, RejectionReason
 
 ISSUED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 ANKARA = EstablishmentOnDocument(id="emb-tr-ankara", kind=EstablishmentKind.EMBASSY, city="Ankara", country="TR")

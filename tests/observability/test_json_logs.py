@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from iin_models.application import Application
 from observability.logs import QUIETED_LOGGERS, TextWithIds, configure_logging, log_handler
-from schemas.application import Application
 from tests.factories import make_application
 from tests.toolkit.api import Keys, final_status
 from tests.toolkit.tracing import TracedStack

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from opentelemetry.sdk.trace import ReadableSpan
 
-from schemas.application import Application
+from iin_models.application import Application
 from schemas.contract import workflow_id
 from tests.factories import make_application
 from tests.toolkit.api import Keys, final_status

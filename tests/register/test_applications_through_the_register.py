@@ -9,11 +9,11 @@ from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.client import Client, WorkflowHandle
 
 from clock import SYSTEM_CLOCK
+from iin_models.enums import ApplicationState, RejectionReason
+from iin_models.national_register import Registrant
+from iin_models.status import ApplicationStatus
 from register.remote import RemoteRegister
-from schemas.enums import ApplicationState, RejectionReason
 from schemas.establishment import Deadline
-from schemas.national_register import Registrant
-from schemas.status import ApplicationStatus
 from service.intake import resolve, start, submit
 from tests.factories import make_application, make_document
 from tests.toolkit.register import RunningSimulator

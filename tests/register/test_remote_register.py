@@ -4,12 +4,12 @@ import asyncio
 
 import pytest
 
+from iin_models.application import Applicant
+from iin_models.national_register import Registrant
 from register.matching import find_matches
 from register.remote import RegisterUnavailable, RemoteRegister
 from register.serving import running_simulator
 from rules.matching import Band, MatchBasis
-from schemas.application import Applicant
-from schemas.national_register import Registrant
 from tests.factories import make_application, make_document
 from tests.toolkit.databases import Contents, fresh_database
 from tests.toolkit.register import RunningSimulator

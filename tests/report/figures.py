@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from iin_models.enums import RejectionReason
 from report.model import MonthFigures
-from schemas.enums import RejectionReason
 
 
 def make_figures(**overrides: object) -> MonthFigures:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from schemas.enums import ApplicationState, RejectionReason
+from iin_models.enums import ApplicationState, RejectionReason
 
 ZONES = {"emb-jp-tokyo": "Asia/Tokyo", "emb-br-brasilia": "America/Sao_Paulo", "cg-us-new-york": "America/New_York"}
 AS_OF = datetime(2025, 4, 1, tzinfo=UTC)  # "now" of the reports made of the seed: every term has run out

@@ -4,9 +4,9 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
+from iin_models.enums import RejectionReason
 from report.csv_file import report_csv
 from report.model import MonthFigures, ServiceReport
-from schemas.enums import RejectionReason
 from tests.report.figures import make_figures
 
 

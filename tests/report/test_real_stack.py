@@ -10,10 +10,10 @@ import httpx
 
 from clock import SYSTEM_CLOCK
 from db.pool import Connection
+from iin_models.enums import ApplicationState, RejectionReason
+from iin_models.status import Transition
 from report.build import build_report
 from report.options import Period
-from schemas.enums import ApplicationState, RejectionReason
-from schemas.status import Transition
 from tests.factories import make_application
 from tests.toolkit.api import ANKARA, Keys, final_status
 

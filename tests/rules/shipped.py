@@ -4,8 +4,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from iin_models.enums import Convention
 from rules.conventions import Membership
-from schemas.enums import Convention
 
 CONVENTIONS_CSV = Path(__file__).resolve().parents[2] / "data" / "conventions.csv"
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iin_models.enums import CalendarCorrectionKind as Kind
 from rules.calendar import BusinessCalendar, CalendarCorrection, Deadline, NationalCalendar, deadline_for
-from schemas.enums import CalendarCorrectionKind as Kind
 
 SAT_SUN = BusinessCalendar()
 FRI_SAT = BusinessCalendar(rest_days=frozenset({5, 6}))

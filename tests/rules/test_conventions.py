@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from iin_models.enums import Convention
 from rules.conventions import EXEMPTING_CONVENTIONS, Membership, conventions_on
-from schemas.enums import Convention
 from tests.rules.shipped import MEMBERSHIPS
 
 MINSK = Convention.MINSK_1993

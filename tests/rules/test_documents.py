@@ -9,10 +9,10 @@ consular legalization. Memberships come from the shipped data/conventions.csv.
 from datetime import date
 from typing import Any
 
+from iin_models.application import Application
+from iin_models.decisions import Finding
+from iin_models.enums import Certification, RejectionReason
 from rules.documents import document_findings
-from schemas.application import Application
-from schemas.decisions import Finding
-from schemas.enums import Certification, RejectionReason
 from tests.factories import make_applicant, make_application, make_document, make_translation
 from tests.rules.shipped import MEMBERSHIPS
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from iin_models.application import Application
 from rules.eligibility import Refusal, age_on, ineligibility
-from schemas.application import Application
 from schemas.establishment import AgeRule, ApplicantCategory, ServicePeriod
 from tests.factories import make_applicant, make_application, make_supporting_document
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from iin_models.enums import Sex
 from rules.iin import MAX_SERIAL, century_sex_digit, check_digit, compose_iin, is_valid_iin, usable_serials
-from schemas.enums import Sex
 
 births = st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31))
 serials = st.integers(min_value=0, max_value=MAX_SERIAL)

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from iin_models.decisions import Finding, Step
+from iin_models.enums import ApplicationState, RejectionReason
 from rules.lifecycle import rejection_reasons, transition_after
-from schemas.decisions import Finding, Step
-from schemas.enums import ApplicationState, RejectionReason
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 

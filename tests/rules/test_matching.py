@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from iin_models.application import Applicant
 from rules.matching import (
     Band,
     Candidate,
@@ -17,7 +18,6 @@ from rules.matching import (
     slips,
 )
 from rules.names import name_key
-from schemas.application import Applicant
 from tests.factories import make_applicant, make_application
 
 

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from iin_models.application import Application
+from iin_models.enums import Sex
 from rules.mrz_consistency import mrz_findings
-from schemas.application import Application
-from schemas.enums import Sex
 from tests.factories import make_applicant, make_application, make_document, mrz_for
 
 

@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from iin_models.enums import RejectionReason
 from rules.requirements import requirement_findings
-from schemas.enums import RejectionReason
 from tests.factories import make_applicant, make_application
 
 SUBMISSION = date(2024, 6, 3)

@@ -11,8 +11,8 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from schemas.application import Applicant, Application, IdentityDocument, Translation
-from schemas.enums import Certification
+from iin_models.application import Applicant, Application, IdentityDocument, Translation
+from iin_models.enums import Certification
 from tests.factories import make_applicant, make_application, make_document, make_translation
 
 TD3 = (

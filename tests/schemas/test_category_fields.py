@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schemas.application import Application
+from iin_models.application import Application
 from tests.factories import make_application, make_supporting_document
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from schemas.text import CountryCode, DocumentNumber, Identifier, MrzLine, ShortText
+from iin_models.text import CountryCode, DocumentNumber, Identifier, MrzLine, ShortText
 
 PATTERNED = [
     pytest.param(ShortText, id="ShortText"),

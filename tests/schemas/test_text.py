@@ -1,4 +1,4 @@
-"""Free text that reads otherwise than it is stored is refused with a field error (schemas/text.py)."""
+"""Free text that reads otherwise than it is stored is refused with a field error (iin_models/text.py)."""
 
 import pytest
 from pydantic import ValidationError

@@ -6,7 +6,7 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from schemas.application import Application
+from iin_models.application import Application
 from tests.factories import make_application
 
 SQL_FRAGMENTS = [

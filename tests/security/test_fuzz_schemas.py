@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
 
-from schemas.application import Application
+from iin_models.application import Application
 from tests.security.hostile import RAW_BODIES, SQL_FRAGMENTS, encode, mutated_bodies, valid_body
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True)

@@ -5,8 +5,8 @@ import logging
 import httpx
 import pytest
 
-from schemas.application import Application
-from schemas.status import ApplicationStatus
+from iin_models.application import Application
+from iin_models.status import ApplicationStatus
 from tests.factories import make_applicant, make_application, make_document
 from tests.toolkit.api import Keys, bearer, final_status, submit
 from tests.toolkit.waiting import eventually

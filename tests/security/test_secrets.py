@@ -19,11 +19,11 @@ LITERAL_CREDENTIAL = re.compile(
 SHIPPED = (
     "activities",
     "api",
-    "client",
     "codec",
     "config",
     "db",
     "documents",
+    "packages",
     "rules",
     "schemas",
     "service",

@@ -16,7 +16,7 @@ from temporalio.client import Client
 
 from clock import SYSTEM_CLOCK
 from config.settings import Settings
-from schemas.enums import ApplicationState
+from iin_models.enums import ApplicationState
 from service.intake import submit
 from tests.factories import make_application
 from tests.toolkit.tls import Certificates, TlsProxy

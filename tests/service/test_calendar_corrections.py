@@ -16,8 +16,8 @@ from temporalio.client import Client
 from config.settings import REPO_ROOT
 from db.calendar import CORRECTIONS_FILE, CorrectionsFileError, national_calendar, parse_corrections
 from db.reference import load_reference_data
+from iin_models.status import ApplicationStatus
 from rules.calendar import CalendarCorrection
-from schemas.status import ApplicationStatus
 from service.intake import resolve, submit
 from tests.factories import make_application
 

@@ -13,9 +13,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import REPO_ROOT
 from db.reference import load_reference_data, open_local_window
-from schemas.application import Application
+from iin_models.application import Application
+from iin_models.enums import ApplicationState
 from schemas.contract import ApplicationInput, workflow_id
-from schemas.enums import ApplicationState
 from service.errors import (
     AgeRequirementNotMet,
     CategoryNotEligible,

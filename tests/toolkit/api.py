@@ -18,16 +18,16 @@ from temporalio.client import Client
 from api.app import create_app
 from api.context import ApiContext
 from api.server import bound_port, build_server, start_server, stop_server
-from client import IinClient
 from codec.keys import KeyRing, new_key_entry
 from config.settings import get_settings
 from db.api_keys import create_key
 from events.config import WebhookConfig
 from events.secrets import SecretBox
 from events.urls import parse_networks
-from schemas.application import Application
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
+from iin_client import IinClient
+from iin_models.application import Application
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from tests.toolkit.waiting import eventually
 
 # Webhook secrets sealed with a ring of the session's own; receivers on this machine allowed.

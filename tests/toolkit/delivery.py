@@ -13,10 +13,10 @@ from uuid import UUID
 import asyncpg
 import httpx
 
-from api.models import WebhookSecret
 from events.delivery import DeliveryLoop, DeliveryPolicy
 from events.metrics import DeliveryMetrics
-from schemas.events import EventType
+from iin_models.api import WebhookSecret
+from iin_models.events import EventType
 from tests.toolkit.api import LOCAL_WEBHOOKS, LOOPBACK, bearer
 from tests.toolkit.receiver import Receiver
 

@@ -11,11 +11,11 @@ from temporalio.testing import ActivityEnvironment
 from activities.iin import IinActivities
 from clock import SYSTEM_CLOCK
 from db.api_keys import token_digest
+from iin_models.application import Applicant, Application
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from register.embedded import EmbeddedRegister
-from schemas.application import Applicant, Application
 from schemas.contract import STATUS_QUERY
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
 from service.intake import resolve, submit
 from tests.factories import make_application
 from tests.toolkit.waiting import eventually

@@ -15,8 +15,9 @@ from tests.toolkit.environments import OPTION, OPTION_ENV, TIME_SKIPPING, check_
 # The fixtures behind which PostgreSQL or a dev server starts. `workflow_env` is not one of them: by
 # default it is the time-skipping server, which starts in a second.
 STACK_FIXTURES = frozenset({"server_dsn", "dev_env"})
-# Tests that start servers of their own (tests/faults/harness.py) rather than through fixtures.
-SLOW_MARKERS = frozenset({"faults"})
+# Tests that start servers of their own (tests/faults/harness.py) rather than through fixtures, and
+# those that build a virtual environment of their own (tests/client/test_standalone_install.py).
+SLOW_MARKERS = frozenset({"faults", "standalone"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -7,8 +7,8 @@ from temporalio.client import Client
 
 from clock import SYSTEM_CLOCK
 from db.applications import find_status
+from iin_models.enums import ApplicationState, Certification, RejectionReason
 from rules.iin import is_valid_iin
-from schemas.enums import ApplicationState, Certification, RejectionReason
 from service.intake import submit
 from tests.factories import make_applicant, make_application, make_document, make_translation
 

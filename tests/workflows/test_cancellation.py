@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from db.pool import create_pool
-from schemas.enums import ApplicationState
-from schemas.status import ApplicationStatus
+from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_application
 from tests.toolkit.databases import FreshDatabase

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from commands.main import app
 from history.replay import from_files, read_history_file, replay
+from iin_models.status import ApplicationStatus
 from schemas.contract import ApplicationInput
-from schemas.status import ApplicationStatus
 from workers.worker import SANDBOXED_RUNNER
 from workflows.application import PATCHES, IINApplicationWorkflow
 

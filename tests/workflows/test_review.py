@@ -14,10 +14,10 @@ from temporalio.testing import WorkflowEnvironment
 from clock import SYSTEM_CLOCK
 from db.applications import find_status
 from db.pool import create_pool
+from iin_models.enums import ApplicationState, RejectionReason, ReviewVerdict
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, WITHDRAW_UPDATE
-from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
 from service.intake import submit
 from tests.factories import make_application
 from tests.toolkit.databases import FreshDatabase

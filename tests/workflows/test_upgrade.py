@@ -26,11 +26,11 @@ from temporalio.client import Client, WorkflowHandle
 from clock import SYSTEM_CLOCK
 from config.settings import REPO_ROOT
 from db.applications import find_status
-from schemas.application import Applicant, Application
+from iin_models.application import Applicant, Application
+from iin_models.enums import ApplicationState, ReviewVerdict
+from iin_models.review import ReviewDecision
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, ApplicationInput
-from schemas.enums import ApplicationState, ReviewVerdict
-from schemas.review import ReviewDecision
-from schemas.status import ApplicationStatus
 from service.intake import resolve, start
 from tests.factories import make_application
 from tests.toolkit.waiting import eventually

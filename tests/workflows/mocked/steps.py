@@ -22,13 +22,13 @@ from activities.assessment import Assessment, OpeningChecks
 from activities.checks import DuplicateDecision
 from activities.review import ReviewOutcome, ReviewRequest, WithdrawalOutcome, WithdrawalRequest, same_person_finding
 from clock import SYSTEM_CLOCK
+from iin_models.decisions import CertificateRef, Decision, Finding, FormedIin, Step
+from iin_models.enums import EstablishmentKind, RejectionReason, ReviewVerdict
+from iin_models.status import ApplicationStatus
 from rules.calendar import BusinessCalendar, deadline_for
 from schemas.contract import ApplicationInput, BreachNotice, CertificateRequest, workflow_id
-from schemas.decisions import CertificateRef, Decision, Finding, FormedIin, Step
-from schemas.enums import EstablishmentKind, RejectionReason, ReviewVerdict
 from schemas.establishment import Deadline, Establishment, ServicePeriod
 from schemas.notices import RejectionNoticeRef, RejectionNoticeRequest
-from schemas.status import ApplicationStatus
 from tests.factories import make_application
 from workers.worker import SANDBOXED_RUNNER
 from workflows.application import IINApplicationWorkflow

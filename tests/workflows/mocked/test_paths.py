@@ -16,10 +16,10 @@ from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
 
 from activities import build_activities
+from iin_models.enums import ApplicationState, RejectionReason, ReviewVerdict
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 from schemas.contract import REVIEW_UPDATE, WITHDRAW_UPDATE
-from schemas.enums import ApplicationState, RejectionReason, ReviewVerdict
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
 from tests.toolkit.environments import OPTION, TIME_SKIPPING
 from tests.toolkit.review import status_of
 from tests.toolkit.waiting import eventually

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from schemas.enums import Certification, DocumentKind, Sex
-from schemas.text import CountryCode, DocumentNumber, Identifier, MrzLine, NativeName, PersonName, ShortText
+from iin_models.enums import Certification, DocumentKind, Sex
+from iin_models.text import CountryCode, DocumentNumber, Identifier, MrzLine, NativeName, PersonName, ShortText
 
 # Codes of applicant categories and of supporting-document kinds: data (data/applicant_categories.csv),
 # so a constrained string rather than an enum; whether a code is eligible is decided at intake.

@@ -5,8 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from schemas.decisions import Finding
-from schemas.enums import ApplicationState, RejectionReason
+from iin_models.decisions import Finding
+from iin_models.enums import ApplicationState, RejectionReason
 
 
 class Transition(BaseModel):

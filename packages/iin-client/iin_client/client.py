@@ -10,7 +10,8 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel
 
-from api.models import (
+from iin_client.errors import error_from
+from iin_models.api import (
     ApplicationAccepted,
     ApplicationPage,
     ApplicationSummary,
@@ -23,13 +24,12 @@ from api.models import (
     WebhookRequest,
     WebhookSecret,
 )
-from api.review_models import ReviewComparison, ReviewPending, ReviewQueuePage
-from client.errors import error_from
-from schemas.application import Application
-from schemas.enums import ApplicationState
-from schemas.events import EventType
-from schemas.review import ReviewDecision, Withdrawal
-from schemas.status import ApplicationStatus
+from iin_models.application import Application
+from iin_models.desk import ReviewComparison, ReviewPending, ReviewQueuePage
+from iin_models.enums import ApplicationState
+from iin_models.events import EventType
+from iin_models.review import ReviewDecision, Withdrawal
+from iin_models.status import ApplicationStatus
 
 M = TypeVar("M", bound=BaseModel)
 

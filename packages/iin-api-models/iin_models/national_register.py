@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.application import Applicant, Application, IdentityDocument
+from iin_models.application import Applicant, Application, IdentityDocument
 
 
 class Particulars(Protocol):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.enums import ApplicationState, RejectionReason
+from iin_models.enums import ApplicationState, RejectionReason
 
 # The namespace of events' uuid5 ids: fixed for ever, or ids would change and receivers see duplicates.
 EVENT_NAMESPACE = UUID("6f0c7d1e-3b7a-5c53-9a55-2c1e6b0f4a17")

@@ -6,10 +6,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.enums import ApplicationState, EstablishmentKind, RejectionReason
-from schemas.events import Event, EventType
+from iin_models.enums import ApplicationState, EstablishmentKind, RejectionReason
+from iin_models.events import Event, EventType
 
-# Problem types are this base and a slug (api/problems.py lists them; docs/api.md documents them).
+# Problem types are this base and a slug (the service's api/problems.py lists them; docs/api.md documents them).
 PROBLEM_BASE = "https://iin.example/problems/"
 
 

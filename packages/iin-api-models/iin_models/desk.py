@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.enums import ReviewVerdict
-from schemas.national_register import RegisteredDocument, RegisteredPerson
+from iin_models.enums import ReviewVerdict
+from iin_models.national_register import RegisteredDocument, RegisteredPerson
 
 
 class _Answer(BaseModel):

@@ -7,8 +7,8 @@ sent before keys were recorded (the stored histories) and for a cancel in Tempor
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.enums import ReviewVerdict
-from schemas.text import Identifier, ShortText
+from iin_models.enums import ReviewVerdict
+from iin_models.text import Identifier, ShortText
 
 _SENT_WITH = "The API key that sent this, set by the API from the caller's key; a value in the body is replaced."
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.enums import RejectionReason
+from iin_models.enums import RejectionReason
 
 
 class Step(StrEnum):

@@ -4,11 +4,11 @@
         accepted = await iin.submit(application)
         status = await iin.status(accepted.application.application_id)
 
-Errors arrive as typed exceptions (client.errors) carrying the server's problem details.
+Errors arrive as typed exceptions (iin_client.errors) carrying the server's problem details.
 """
 
-from client.client import IinClient, Submission
-from client.errors import (
+from iin_client.client import IinClient, Submission
+from iin_client.errors import (
     ApiError,
     ApplicationConflict,
     Forbidden,
@@ -22,7 +22,7 @@ from client.errors import (
     UpdateRejected,
     ValidationFailed,
 )
-from client.webhooks import WebhookVerificationError, verify_webhook
+from iin_client.webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "ApiError",

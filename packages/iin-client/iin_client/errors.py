@@ -3,7 +3,7 @@
 import httpx
 from pydantic import ValidationError
 
-from api.models import PROBLEM_BASE, Problem
+from iin_models.api import PROBLEM_BASE, Problem
 
 
 class ApiError(Exception):
