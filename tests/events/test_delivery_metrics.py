@@ -4,7 +4,7 @@ import asyncpg
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from events.metrics import DELIVERIES, DELIVERY_LAG, DeliveryMetrics
+from events.metrics import DELIVERIES, DELIVERY_DURATION, DELIVERY_LAG, DeliveryMetrics
 from tests.factories import make_application
 from tests.toolkit.api import Keys, final_status
 from tests.toolkit.delivery import delivering, receiving
@@ -38,6 +38,12 @@ async def test_failed_and_delivered_attempts_are_counted_and_each_delivery_timed
         await final_status(http, make_application(), keys.ankara)
         await eventually(lambda: _values(port), lambda v: v.get((DELIVERIES, "failed"), 0) >= 1, within=30)
         receiver.answer(200)
-        values = await eventually(lambda: _values(port), lambda v: v.get((DELIVERIES, "delivered"), 0) >= 4, within=30)
+        # The attempt is counted before the delivery is recorded and its lag after: wait for both.
+        values = await eventually(
+            lambda: _values(port),
+            lambda v: v.get((DELIVERIES, "delivered"), 0) >= 4 and v.get((f"{DELIVERY_LAG}_count", ""), 0) >= 4,
+            within=30,
+        )
 
-    assert values[(f"{DELIVERY_LAG}_count", "")] >= 4
+    timed = (values[(f"{DELIVERY_DURATION}_count", "failed")], values[(f"{DELIVERY_DURATION}_count", "delivered")])
+    assert timed[0] >= 1 and timed[1] >= 4
