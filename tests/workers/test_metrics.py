@@ -9,6 +9,7 @@ import asyncpg
 import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.testing import WorkflowEnvironment
 
 from clock import SYSTEM_CLOCK
@@ -26,14 +27,20 @@ async def scrape(port: int) -> str:
         return (await http.get(f"http://127.0.0.1:{port}/metrics")).text
 
 
-async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
-    dev_env: WorkflowEnvironment, pool: asyncpg.Pool
-) -> None:
+async def metered_client(dev_env: WorkflowEnvironment) -> tuple[int, Runtime, Client]:
+    """A client on a runtime of its own that serves /metrics on a free port: the port, runtime, client."""
     port = free_port()
     runtime = runtime_with_metrics("127.0.0.1", port)
     client = await Client.connect(
         dev_env.client.service_client.config.target_host, data_converter=pydantic_data_converter, runtime=runtime
     )
+    return port, runtime, client
+
+
+async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
+    dev_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    port, runtime, client = await metered_client(dev_env)
     queue = f"iin-test-{uuid.uuid4()}"
     async with build_worker(client, pool, queue):
         await (await submit(client, pool, make_application(), queue, now=SYSTEM_CLOCK.now())).handle.result()
@@ -60,11 +67,7 @@ async def test_metrics_count_applications_by_outcome_beside_the_sdks_own(
 async def test_the_time_from_submission_to_certificate_is_recorded_in_buckets_of_up_to_days(
     dev_env: WorkflowEnvironment, pool: asyncpg.Pool
 ) -> None:
-    port = free_port()
-    runtime = runtime_with_metrics("127.0.0.1", port)
-    client = await Client.connect(
-        dev_env.client.service_client.config.target_host, data_converter=pydantic_data_converter, runtime=runtime
-    )
+    port, _, client = await metered_client(dev_env)
     queue = f"iin-test-{uuid.uuid4()}"
     two_hours_ago = SYSTEM_CLOCK.now() - timedelta(hours=2)
     async with build_worker(client, pool, queue):
