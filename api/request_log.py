@@ -8,9 +8,9 @@ not say. Probes are left out: the orchestrator polls them every few seconds.
 import logging
 import time
 
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics import route_of
 from observability.logs import note_application, request_note
 
 log = logging.getLogger("api.requests")
@@ -45,11 +45,10 @@ class RequestLog:
             try:
                 await self.app(scope, receive, sending)
             finally:
-                route = scope.get("route")
                 log.info(
                     "%s %s %d %.1f ms",
                     scope["method"],
-                    route.path if isinstance(route, BaseRoute) and hasattr(route, "path") else "(no route)",
+                    route_of(scope),  # the label the request metrics carry, mounted apps' prefix included
                     status,
                     (time.monotonic() - started) * 1000,
                 )

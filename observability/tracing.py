@@ -20,7 +20,8 @@ from temporalio.contrib.opentelemetry import TracingInterceptor
 
 from config.settings import Settings
 
-# service.name of each kind of process; `iin up` runs the API and the worker in one process.
+# service.name of each kind of process; `iin up` serves the API in its own process (iin-stack) and runs
+# each worker as an `iin worker` child (iin-worker).
 API_SERVICE = "iin-api"
 WORKER_SERVICE = "iin-worker"
 STACK_SERVICE = "iin-stack"
