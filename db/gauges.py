@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db.pool import Connection
+from iin_models.enums import ApplicationState
+
+OPEN_STATES = [state.value for state in ApplicationState if not state.is_terminal]
 
 
 @dataclass(frozen=True)
@@ -28,17 +31,17 @@ class WebhookBacklog:
     disabled_subscriptions: int
 
 
-async def open_applications(conn: Connection, open_states: list[str]) -> OpenApplications:
-    """Count the applications in `open_states` (the index on state keeps this to the open ones)."""
+async def open_applications(conn: Connection) -> OpenApplications:
+    """Count the applications not ended, by state (the index on state keeps this to the open ones)."""
     rows = await conn.fetch(
         """SELECT state, count(*) AS n, count(*) FILTER (WHERE breached) AS breached,
                   min(submitted_at) FILTER (WHERE state = 'awaiting_review') AS oldest_review
            FROM applications WHERE state = ANY($1::text[]) GROUP BY state""",
-        open_states,
+        OPEN_STATES,
     )
     oldest = [row["oldest_review"] for row in rows if row["oldest_review"] is not None]
     return OpenApplications(
-        by_state={state: 0 for state in open_states} | {row["state"]: int(row["n"]) for row in rows},
+        by_state={state: 0 for state in OPEN_STATES} | {row["state"]: int(row["n"]) for row in rows},
         breached=sum(int(row["breached"]) for row in rows),
         oldest_review_submitted_at=min(oldest) if oldest else None,
     )

@@ -11,6 +11,10 @@ from datetime import date, datetime
 import asyncpg
 
 from db.pool import Connection
+from iin_models.enums import ApplicationState
+
+# Open is not ended, as the workflow's states define it: a state added later is counted without an edit here.
+TERMINAL_STATES = [state.value for state in ApplicationState if state.is_terminal]
 
 # Each step is MATERIALIZED, and the reasons are joined to the months only once both are counted: with the
 # join before the grouping, a generic plan (asyncpg prepares statements) counted the reasons again for
@@ -56,7 +60,7 @@ monthly AS MATERIALIZED (
            count(*) FILTER (WHERE s.state = 'certificate_issued') AS certificates,
            count(*) FILTER (WHERE s.state = 'rejected') AS rejected,
            count(*) FILTER (WHERE s.state = 'withdrawn') AS withdrawn,
-           count(*) FILTER (WHERE s.state NOT IN ('certificate_issued', 'rejected', 'withdrawn')) AS open,
+           count(*) FILTER (WHERE s.state <> ALL($5::text[])) AS open,
            count(*) FILTER (WHERE s.state = 'certificate_issued' AND s.certified_at <= s.deadline)
                AS formed_within_term,
            count(*) FILTER (WHERE s.breached) AS breaches,
@@ -94,6 +98,6 @@ class ReportScope:
 async def monthly_figures(conn: Connection, scope: ReportScope) -> list[asyncpg.Record]:
     """One row per establishment and local month with at least one application submitted in the scope."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        MONTHLY_FIGURES, scope.first_day, scope.last_day, scope.establishment_id, scope.as_of
+        MONTHLY_FIGURES, scope.first_day, scope.last_day, scope.establishment_id, scope.as_of, TERMINAL_STATES
     )
     return rows

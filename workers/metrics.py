@@ -27,7 +27,6 @@ APPLICATIONS_OPEN_BREACHED = "iin_applications_open_breached"
 WEBHOOK_BACKLOG = "iin_webhook_backlog_events"
 WEBHOOK_BACKLOG_OLDEST = "iin_webhook_backlog_oldest_age_seconds"
 WEBHOOKS_DISABLED = "iin_webhooks_disabled"
-OPEN_STATES = [state.value for state in ApplicationState if not state.is_terminal]
 
 SECOND_MS = 1000.0
 MINUTE_MS = 60 * SECOND_MS
@@ -74,7 +73,7 @@ async def report_projection(
     while True:
         try:
             async with pool.acquire() as conn:
-                applications = await gauges.open_applications(conn, OPEN_STATES)
+                applications = await gauges.open_applications(conn)
                 webhooks = await gauges.webhook_backlog(conn)
             now = clock.now()
             for state, count in applications.by_state.items():
