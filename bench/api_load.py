@@ -19,7 +19,6 @@ go to bench/results/api-load-<time>.json; not a pass or a fail.
 import argparse
 import asyncio
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
@@ -35,6 +34,7 @@ from temporalio.client import Client
 from bench.ceiling import EMPTY
 from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds
 from bench.output import machine, save_figures
+from bench.stack import spawn_python
 from bench.throughput import application_mix
 from clock import SYSTEM_CLOCK
 from iin_models.enums import ApplicationState
@@ -125,24 +125,18 @@ def _report(phases: list[Phase], clients: int, workers: int) -> dict[str, object
     }
 
 
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> psutil.Popen:
-    """A process of the run, its output in `log`."""
-    with log.open("ab") as out:
-        return psutil.Popen(command, env=env, stdout=out, stderr=out)
-
-
 async def run(count: int, clients: int, workers: int) -> dict[str, object]:
     """Start the stack, measure both kinds, stop it; the figures."""
     root = Path(tempfile.mkdtemp(prefix="iin-bench-api-"))
     try:
         with local_stack(root, workers=workers, settings=SETTINGS) as stack:
-            ceiling = _spawn(
-                [sys.executable, "-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE],
+            ceiling = spawn_python(
+                ["-m", "bench.ceiling", stack.temporal_address, "default", CEILING_QUEUE],
                 stack.env,
                 root / "ceiling.log",
             )
             try:
-                phases = await _measure(stack, ceiling, count, clients)
+                phases = await _measure(stack, psutil.Process(ceiling.pid), count, clients)
             finally:
                 ceiling.terminate()
                 ceiling.wait(15)

@@ -33,11 +33,17 @@ class BenchStack:
 
     def spawn(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         """A worker process of the stack, its output in `<name>.log` under the stack's folder."""
-        log = (self.root / f"{name}.log").open("ab")
-        # Bytecode may be written: a sandboxed worker re-imports the workflow module for every run, and compiling
-        # it from source each time (PYTHONDONTWRITEBYTECODE, set on these machines) costs ~2 ms per application.
-        inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        return subprocess.Popen([sys.executable, *args], env={**inherited, **env}, stdout=log, stderr=subprocess.STDOUT)
+        return spawn_python(args, env, self.root / f"{name}.log")
+
+
+def spawn_python(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`python <args>` of a bench run, with this environment and `env` over it, its output in `log`."""
+    merged = {**os.environ, **env}
+    # Bytecode may be written: a sandboxed worker re-imports the workflow module for every run, and compiling
+    # it from source each time (PYTHONDONTWRITEBYTECODE, set on these machines) costs ~2 ms per application.
+    merged.pop("PYTHONDONTWRITEBYTECODE", None)
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, *args], env=merged, stdout=out, stderr=subprocess.STDOUT)
 
 
 @asynccontextmanager
