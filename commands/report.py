@@ -9,15 +9,15 @@ from rich.console import Console
 
 from clock import SYSTEM_CLOCK
 from report.build import Written, build_report, write_report
-from report.options import ReportOptionError, parse_period
+from report.options import ReportOptionError, check_out, parse_period
 from workers import endpoints
 
 
 async def _make(first: str, last: str, establishment: str | None, out: Path) -> Written:
-    period = parse_period(first, last)
+    period, folder = parse_period(first, last), check_out(out)
     async with endpoints.command_pool() as pool, pool.acquire() as conn:
         report = await build_report(conn, period, establishment, SYSTEM_CLOCK)
-    return write_report(report, out)
+    return write_report(report, folder)
 
 
 def report_command(

@@ -41,8 +41,6 @@ class Written:
 
 def write_report(report: ServiceReport, out: Path) -> Written:
     """Write the page and the CSV into `out` (created if missing), replacing an earlier report there."""
-    if out.exists() and not out.is_dir():
-        raise ReportOptionError("--out", f"{str(out)!r} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     written = Written(out / HTML_NAME, out / CSV_NAME)
     written.html.write_text(report_html(report), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 
 class ReportOptionError(ValueError):
@@ -34,3 +35,10 @@ def parse_period(first: str, last: str) -> Period:
     if period.first_day > period.last_day:
         raise ReportOptionError("--from", f"{period.first_day.isoformat()} is after --to {period.last_day.isoformat()}")
     return period
+
+
+def check_out(out: Path) -> Path:
+    """The folder of --out, which may not exist yet but may not be a file."""
+    if out.exists() and not out.is_dir():
+        raise ReportOptionError("--out", f"{str(out)!r} is a file, not a folder")
+    return out
