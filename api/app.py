@@ -9,7 +9,6 @@ from api import applications, desk, events, health, issued, page, problems, revi
 from api.codec import create_codec_app
 from api.context import ApiContext
 from api.limits import BodyGuard
-from api.metrics import RequestMetrics
 from api.query import known_query_parameters
 from api.ratelimit import Limiter
 from api.request_log import RequestLog
@@ -43,8 +42,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.limiter = Limiter(context.rate_limits) if context.rate_limits is not None else None
     problems.install(app)
     app.add_middleware(BodyGuard)  # api/limits.py: bodies bounded in size (413), JSON only in UTF-8
-    app.add_middleware(RequestMetrics)  # api/metrics.py: outside BodyGuard, so its 413s are counted too
-    app.add_middleware(RequestLog)  # added last, so outside BodyGuard: its refusals are logged too
+    app.add_middleware(RequestLog)  # added last, so outside BodyGuard: its refusals are logged and counted too
     instrument_api(app, context.tracer_provider)
     for module in (applications, reviews, events, webhooks, health, issued, page, desk):
         app.include_router(module.router)
