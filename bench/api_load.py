@@ -32,7 +32,7 @@ from rich.table import Table
 from temporalio.client import Client
 
 from bench.ceiling import EMPTY
-from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds
+from bench.measure import Phase, as_dict, closed_loop, cpu_seconds, mirrored
 from bench.output import machine, save_figures
 from bench.stack import spawn_python
 from bench.throughput import application_mix
@@ -86,12 +86,11 @@ async def _measure(stack: LocalStack, ceiling: psutil.Process, count: int, clien
         real = _through_api(http)
         with Progress(console=console) as progress:
             await closed_loop("warm-up", 20, 10, real, _parts(stack, ceiling, "real"), progress)
-            halves: dict[str, list[Phase]] = {}
-            order = (("empty workflow", empty, "ceiling"), ("IIN application through the API", real, "real"))
-            for name, one, kind in (*order, *reversed(order)):
-                half = await closed_loop(name, count // 2, clients, one, _parts(stack, ceiling, kind), progress)
-                halves.setdefault(name, []).append(half)
-    return [combined(halves[name]) for name, _, _ in order]
+            kinds = [
+                ("empty workflow", empty, _parts(stack, ceiling, "ceiling")),
+                ("IIN application through the API", real, _parts(stack, ceiling, "real")),
+            ]
+            return await mirrored(kinds, count, clients, progress)
 
 
 def _report(phases: list[Phase], clients: int, workers: int) -> dict[str, object]:

@@ -148,6 +148,24 @@ async def open_loop(
     return await _measured(f"{name} at {rate:.1f}/s", count, drive, one, parts, progress)
 
 
+async def mirrored(
+    kinds: list[tuple[str, Callable[[int], Awaitable[None]], dict[str, Callable[[], float]]]],
+    count: int,
+    in_flight: int,
+    progress: Progress,
+) -> list[Phase]:
+    """`count` items of each kind (name, one item, CPU parts) in two halves, in the order A B ... B A.
+
+    The server spends more per workflow as its store fills up: this way every kind runs as much early
+    in the run as late. One phase per kind, its halves combined, in the order given.
+    """
+    halves: dict[str, list[Phase]] = {}
+    for name, one, parts in (*kinds, *reversed(kinds)):
+        half = await closed_loop(name, count // 2, in_flight, one, parts, progress)
+        halves.setdefault(name, []).append(half)
+    return [combined(halves[name]) for name, _, _ in kinds]
+
+
 def combined(parts: list[Phase]) -> Phase:
     """Batches of one kind measured apart, as one: their items, wall time and CPU added up."""
     return Phase(

@@ -27,7 +27,7 @@ from rich.table import Table
 from temporalio.client import Client
 
 from bench.ceiling import EMPTY, FIVE_ACTIVITIES
-from bench.measure import Phase, as_dict, closed_loop, combined, cpu_seconds, open_loop, peak_rss_mb
+from bench.measure import Phase, as_dict, closed_loop, cpu_seconds, mirrored, open_loop, peak_rss_mb
 from bench.output import machine, save_figures
 from bench.stack import BenchStack, bench_stack
 from clock import SYSTEM_CLOCK
@@ -177,18 +177,12 @@ async def _measure(
         client = psutil.Process()
         with Progress(console=console) as progress:
             await closed_loop("warm-up", 20, 20, lambda i: real(i, mix=False), parts("real"), progress)
-            kinds = (
-                ("empty workflow", ceiling(EMPTY), "ceiling"),
-                ("5 no-op activities", ceiling(FIVE_ACTIVITIES), "ceiling"),
-                ("IIN application", real, "real"),
-            )
-            # Each kind in two halves, in the order A B C C B A: the server costs more per workflow as its
-            # store fills up, and this way every kind runs as much early in the run as late.
-            halves: dict[str, list[Phase]] = {}
-            for name, one, worker in (*kinds, *reversed(kinds)):
-                half = await closed_loop(name, count // 2, in_flight, one, parts(worker), progress)
-                halves.setdefault(name, []).append(half)
-            phases.extend(combined(halves[name]) for name, _, _ in kinds)
+            kinds = [
+                ("empty workflow", ceiling(EMPTY), parts("ceiling")),
+                ("5 no-op activities", ceiling(FIVE_ACTIVITIES), parts("ceiling")),
+                ("IIN application", real, parts("real")),
+            ]
+            phases.extend(await mirrored(kinds, count, in_flight, progress))
             phases[-1].worker_peak_rss_mb = round(peak_rss_mb(workers["real"]), 1)
             phases.append(await closed_loop("IIN application, idle", 50, 1, real, parts("real"), progress))
             rate = phases[0].per_second / 2
