@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from iin_models.enums import RejectionReason
+from report.formats import HOUR
 from report.model import MonthFigures
-
-HOUR = 3600.0
 
 
 class Kind(StrEnum):
