@@ -40,6 +40,7 @@ def build_activities(
         checks.verify_documents,
         checks.check_requirements,
         checks.check_duplicates,
+        iin.check_and_form_iin,
         iin.form_iin,
         certificates.issue_certificate,
         NoticeActivities(pool, clock).issue_rejection_notice,

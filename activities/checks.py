@@ -127,7 +127,8 @@ class CheckActivities:
 
     Workflows started before `fewer-round-trips` run all three as local activities; later ones run the
     documents and requirements in one step (activities/assessment.py), and those started since
-    `national-register` ask the register through `check_duplicates` as a regular activity.
+    `national-register` ask the register through `check_duplicates` as a regular activity, and those
+    started since `one-register-call` through `check_and_form_iin` (activities/iin.py).
     """
 
     def __init__(self, pool: asyncpg.Pool, register: NationalRegister, clock: Clock = SYSTEM_CLOCK) -> None:
@@ -163,16 +164,24 @@ class CheckActivities:
     async def check_duplicates(self, data: ApplicationInput) -> DuplicateDecision:
         """Whether the foreigner already has an IIN in the national register: a certain match rejects,
         probable ones go to review.
-
-        The register is asked before the decision's transaction (a remote call must hold no lock); a
-        retry asks again, a read, and gets the decision recorded first.
         """
-        matches = await find_matches(self._register, data.application)
-        return await decide_once(
-            self._pool,
-            data.application.application_id,
-            Step.DUPLICATES,
-            DuplicateDecision,
-            lambda conn: record_duplicates(conn, data, matches, self._clock.now()),
-            decided_at=decision_time,
-        )
+        return await check_in_register(self._pool, self._register, self._clock, data)
+
+
+async def check_in_register(
+    pool: asyncpg.Pool, register: NationalRegister, clock: Clock, data: ApplicationInput
+) -> DuplicateDecision:
+    """The duplicate check, decided once: what `check_duplicates` and `check_and_form_iin` do first.
+
+    The register is asked before the decision's transaction (a remote call must hold no lock); a
+    retry asks again, a read, and gets the decision recorded first.
+    """
+    matches = await find_matches(register, data.application)
+    return await decide_once(
+        pool,
+        data.application.application_id,
+        Step.DUPLICATES,
+        DuplicateDecision,
+        lambda conn: record_duplicates(conn, data, matches, clock.now()),
+        decided_at=decision_time,
+    )

@@ -1,9 +1,10 @@
 """Forming the IIN: the registration of a new person in the national register."""
 
 import asyncpg
+from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 
-from activities.checks import duplicate_findings
+from activities.checks import DuplicateDecision, check_in_register, duplicate_findings
 from activities.transitions import close_step
 from clock import SYSTEM_CLOCK, Clock
 from db.decisions import decide_once
@@ -16,11 +17,34 @@ from rules.matching import Band, MatchBasis
 from schemas.contract import ApplicationInput
 
 
+class RegisterOutcome(BaseModel):
+    """What one call to the register decided: the duplicate check, and the IIN if the check found no one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    duplicates: DuplicateDecision
+    formed: FormedIin | None = None
+
+
 class IinActivities:
     def __init__(self, pool: asyncpg.Pool, register: NationalRegister, clock: Clock = SYSTEM_CLOCK) -> None:
         self._pool = pool
         self._register = register
         self._clock = clock
+
+    @activity.defn(name="check_and_form_iin")
+    async def check_and_form_iin(self, data: ApplicationInput) -> RegisterOutcome:
+        """Look for the foreigner in the national register and, if no one is found, form their IIN.
+
+        One activity for what most applications need of the register: a workflow task and an activity
+        task less on the server than `check_duplicates` then `form_iin`. A match, certain or probable,
+        returns the check alone: a certain one rejects, a probable one waits for an officer, and the IIN
+        is formed afterwards by `form_iin`. Each half is decided once, so a retry repeats neither.
+        """
+        duplicates = await check_in_register(self._pool, self._register, self._clock, data)
+        if duplicates.findings or duplicates.for_review:
+            return RegisterOutcome(duplicates=duplicates)
+        return RegisterOutcome(duplicates=duplicates, formed=await self.form_iin(data))
 
     @activity.defn(name="form_iin")
     async def form_iin(self, data: ApplicationInput) -> FormedIin:

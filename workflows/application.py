@@ -6,11 +6,12 @@ probable duplicate waits in awaiting_review for an officer's `resolve_review` up
 A durable timer runs beside the steps to the deadline resolved at submission; if it fires first the
 breach is recorded and the work goes on. Every step decides once and records its decision,
 projection and audit in one transaction, and a retry returns what was decided. The service's own
-steps are local activities (no extra round trip to the server). Three kinds of step are regular
-activities: the two calls to the national register, an external system (retried on their own
-schedule, and visible as pending in the Web UI while it is down), and the two that record what a
-person decided through an update (a verdict, a withdrawal), so that PostgreSQL hears of a decision
-only once the history holds the update that carried it.
+steps are local activities (no extra round trip to the server). Two kinds of step are regular
+activities: the calls to the national register, an external system (retried on their own schedule,
+and visible as pending in the Web UI while it is down), and the two that record what a person
+decided through an update (a verdict, a withdrawal), so that PostgreSQL hears of a decision only once
+the history holds the update that carried it. Most applications ask the register once: the duplicate
+check and the formation in one activity; one a probable match sends to review asks again to form.
 
 The state changes in one way: `_update_status`, with the transition rules/lifecycle.py gives for a
 step's outcome, the same transition the step wrote to the projection.
@@ -29,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.assessment import Assessment, AssessmentActivities, OpeningChecks
     from activities.certificates import CertificateActivities
     from activities.checks import CheckActivities, DuplicateDecision
-    from activities.iin import IinActivities
+    from activities.iin import IinActivities, RegisterOutcome
     from activities.notices import NoticeActivities
     from activities.review import ReviewActivities, ReviewRequest, WithdrawalRequest
     from activities.submission import SubmissionActivities
@@ -86,7 +87,12 @@ HUMAN_STEPS_AFTER_ACCEPTANCE = "human-steps-after-acceptance"
 # Before NATIONAL_REGISTER, the duplicate check ran inside the opening local activity and the IIN was
 # formed by a local activity: the register was the service's own tables, not an external system.
 NATIONAL_REGISTER = "national-register"
-PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE, NATIONAL_REGISTER)
+# Before ONE_REGISTER_CALL, the duplicate check and the formation were two activities with a withdrawal
+# boundary between them, and each workflow took the two patches above: two markers and two upserts of
+# TemporalChangeVersion. Since, this one patch stands for all three and the check forms the IIN when
+# it finds no one (a workflow task and an activity less); a withdrawal is refused while it runs.
+ONE_REGISTER_CALL = "one-register-call"
+PATCHES = (FEWER_ROUND_TRIPS, HUMAN_STEPS_AFTER_ACCEPTANCE, NATIONAL_REGISTER, ONE_REGISTER_CALL)
 
 # A cancel requested in Temporal (the Web UI, `temporal workflow cancel`) is an operator's withdrawal.
 CANCELLED_BY_OPERATOR = Withdrawal(requested_by="temporal-cancel", reason="cancelled in Temporal by an operator")
@@ -103,14 +109,18 @@ def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bo
     return None
 
 
-def withdrawal_refusal(status: ApplicationStatus, *, withdrawing: bool) -> str | None:
-    """Why a withdrawal cannot be accepted now, or None: only before the end and before the IIN."""
+def withdrawal_refusal(status: ApplicationStatus, *, withdrawing: bool, forming: bool = False) -> str | None:
+    """Why a withdrawal cannot be accepted now, or None: only before the end and before the register
+    is asked to form the IIN."""
     if status.state.is_terminal:
         return f"the application is already {status.state.value}"
     # Once formed, an IIN stays in the national register for life: the service has been rendered,
     # and only the certificate that documents it is still to come.
     if status.iin is not None:
         return "the IIN is already formed; the application can no longer be withdrawn"
+    # A withdrawal accepted now could only fail once the register answers, maybe hours later.
+    if forming:
+        return "the national register is forming the IIN; the application can no longer be withdrawn"
     if withdrawing:
         return "a withdrawal of this application is already under way"
     return None
@@ -129,6 +139,7 @@ class IINApplicationWorkflow:
         self._index_each_transition = False
         self._register_is_external = False
         self._human_steps_after_acceptance = False
+        self._forming = False
         self._status = ApplicationStatus(
             application_id=application.application_id,
             establishment_id=application.establishment_id,
@@ -147,15 +158,20 @@ class IINApplicationWorkflow:
 
     @workflow.run
     async def run(self, data: ApplicationInput) -> ApplicationStatus:
-        # What workflows started before each patch do differently is chosen here, once.
-        open_and_check: Callable[[ApplicationInput], Awaitable[DuplicateDecision | None]]
-        if workflow.patched(NATIONAL_REGISTER):
-            open_and_check, self._register_is_external = self._open_then_ask_register, True
-        elif workflow.patched(FEWER_ROUND_TRIPS):
-            open_and_check = self._assess
+        # What workflows started before each patch do differently is chosen here, once. A new workflow
+        # takes ONE_REGISTER_CALL alone, which stands for the patches before it.
+        open_and_check: Callable[[ApplicationInput], Awaitable[RegisterOutcome | None]]
+        if workflow.patched(ONE_REGISTER_CALL):
+            open_and_check = self._open_then_check_and_form
+            self._register_is_external = self._human_steps_after_acceptance = True
         else:
-            open_and_check, self._index_each_transition = self._check_step_by_step, True
-        self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
+            if workflow.patched(NATIONAL_REGISTER):
+                open_and_check, self._register_is_external = self._open_then_ask_register, True
+            elif workflow.patched(FEWER_ROUND_TRIPS):
+                open_and_check = self._assess
+            else:
+                open_and_check, self._index_each_transition = self._check_step_by_step, True
+            self._human_steps_after_acceptance = workflow.patched(HUMAN_STEPS_AFTER_ACCEPTANCE)
         # The steps run in a task of their own, created first so the commands keep their order: a cancel
         # reaches run() only and becomes a withdrawal, instead of cutting short a step whose decision may
         # be committed already.
@@ -228,21 +244,24 @@ class IINApplicationWorkflow:
 
     @withdraw.validator
     def _accept_withdrawal(self, withdrawal: Withdrawal) -> None:
-        refusal = withdrawal_refusal(self._status, withdrawing=self._withdrawal is not None)
+        refusal = withdrawal_refusal(self._status, withdrawing=self._withdrawal is not None, forming=self._forming)
         if refusal is not None:
             raise ApplicationError(refusal, type="WithdrawalRefused")
 
     async def _process(
-        self, data: ApplicationInput, open_and_check: Callable[[ApplicationInput], Awaitable[DuplicateDecision | None]]
+        self, data: ApplicationInput, open_and_check: Callable[[ApplicationInput], Awaitable[RegisterOutcome | None]]
     ) -> None:
-        duplicates = await open_and_check(data)
-        if duplicates is None:
+        opened = await open_and_check(data)
+        if opened is None:
             return
-        if duplicates.for_review and not await self._cleared_by_review(duplicates):
-            return
-        if await self._withdrawn():
-            return
-        formed = await self._ask_register(IinActivities.form_iin, data, "form the IIN in the national register")
+        formed = opened.formed
+        if formed is None:
+            duplicates = opened.duplicates
+            if duplicates.for_review and not await self._cleared_by_review(duplicates):
+                return
+            if await self._withdrawn():
+                return
+            formed = await self._forming_call(IinActivities.form_iin, data, "form the IIN in the national register")
         # Findings here mean the person was found registered under the identity lock (a twin application
         # won the race): rejected like any other finding.
         self._status.iin = formed.iin
@@ -257,29 +276,45 @@ class IINApplicationWorkflow:
         self._status.certificate_sha256 = certificate.sha256
         self._update_status(Step.CERTIFICATE, certificate.issued_at)
 
-    async def _open_then_ask_register(self, data: ApplicationInput) -> DuplicateDecision | None:
-        """Open and check the application in one step, then ask the register; its decision if it may go on."""
-        checks: OpeningChecks = await self._step(
-            AssessmentActivities.open_and_check, data, "open the application and check it"
+    async def _open_then_check_and_form(self, data: ApplicationInput) -> RegisterOutcome | None:
+        """Open and check the application in one step, then ask the register to check and form at once."""
+        if not await self._opened(data) or await self._withdrawn():
+            return None
+        outcome = await self._forming_call(
+            IinActivities.check_and_form_iin, data, "look for the foreigner in the national register and form the IIN"
         )
-        self._registered = True
-        verification, requirements = checks.verification, checks.requirements
-        if not self._update_status(Step.VERIFICATION, verification.decided_at, verification.findings):
+        if not self._duplicates_passed(outcome.duplicates):
             return None
-        if requirements is None or not self._update_status(
-            Step.REQUIREMENTS, requirements.decided_at, requirements.findings
-        ):
+        # A probable match waits for an officer: a withdrawal may still end the application before.
+        if outcome.formed is None and await self._withdrawn():
             return None
-        if await self._withdrawn():
+        return outcome
+
+    async def _open_then_ask_register(self, data: ApplicationInput) -> RegisterOutcome | None:
+        """As workflows between NATIONAL_REGISTER and ONE_REGISTER_CALL: the check, then the IIN on its own."""
+        if not await self._opened(data) or await self._withdrawn():
             return None
         duplicates = await self._ask_register(
             CheckActivities.check_duplicates, data, "look for an existing IIN in the national register"
         )
         if not self._duplicates_passed(duplicates) or await self._withdrawn():
             return None
-        return duplicates
+        return RegisterOutcome(duplicates=duplicates)
 
-    async def _assess(self, data: ApplicationInput) -> DuplicateDecision | None:
+    async def _opened(self, data: ApplicationInput) -> bool:
+        """Open the application and check its documents and requirements in one step; True if they pass."""
+        checks: OpeningChecks = await self._step(
+            AssessmentActivities.open_and_check, data, "open the application and check it"
+        )
+        self._registered = True
+        verification, requirements = checks.verification, checks.requirements
+        if not self._update_status(Step.VERIFICATION, verification.decided_at, verification.findings):
+            return False
+        return requirements is not None and self._update_status(
+            Step.REQUIREMENTS, requirements.decided_at, requirements.findings
+        )
+
+    async def _assess(self, data: ApplicationInput) -> RegisterOutcome | None:
         """Open and check the application in one step, as workflows before NATIONAL_REGISTER do."""
         assessment: Assessment = await self._step(
             AssessmentActivities.assess_application, data, "open the application and check it"
@@ -297,9 +332,9 @@ class IINApplicationWorkflow:
             return None
         if await self._withdrawn():
             return None
-        return duplicates
+        return RegisterOutcome(duplicates=duplicates)
 
-    async def _check_step_by_step(self, data: ApplicationInput) -> DuplicateDecision | None:
+    async def _check_step_by_step(self, data: ApplicationInput) -> RegisterOutcome | None:
         """The opening checks as separate steps, as workflows started before FEWER_ROUND_TRIPS run them."""
         await self._step(SubmissionActivities.register_submission, data, "open the application")
         self._registered = True
@@ -317,7 +352,7 @@ class IINApplicationWorkflow:
         ):
             return None
         duplicates = await self._step(CheckActivities.check_duplicates, data, "look for an existing IIN")
-        return duplicates if self._duplicates_passed(duplicates) else None
+        return RegisterOutcome(duplicates=duplicates) if self._duplicates_passed(duplicates) else None
 
     async def _cleared_by_review(self, duplicates: DuplicateDecision) -> bool:
         """Wait in awaiting_review for a verdict or a withdrawal; True if the applicant may go on."""
@@ -372,6 +407,14 @@ class IINApplicationWorkflow:
         return await workflow.execute_activity_method(
             activity, arg, start_to_close_timeout=REGISTER_TIMEOUT, retry_policy=REGISTER_RETRY, summary=summary
         )
+
+    async def _forming_call(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
+        """A call to the register that may form the IIN: withdrawals are refused while it runs."""
+        self._forming = True
+        try:
+            return await self._ask_register(activity, arg, summary)
+        finally:
+            self._forming = False
 
     async def _human_step(self, activity: Callable[[Any, A], Awaitable[R]], arg: A, summary: str) -> R:
         """Record a decision a person made through an update, once Temporal holds the update.

@@ -19,11 +19,10 @@ async def test_timeline_of_an_issued_application_reads_from_submission_to_certif
 
     events = [e.event for e in entries]
     assert events[0] == "submitted" and events[-1] == "ended certificate_issued"
-    formed = entries[events.index("step form_iin")]
-    assert formed.detail == {
-        "result": {"iin": status.iin, "findings": [], "decided_at": formed.detail["result"]["decided_at"]},
-        "attempt": 1,
-    }
+    asked = entries[events.index("step check_and_form_iin")]
+    formed = asked.detail["result"]["formed"]
+    assert formed == {"iin": status.iin, "findings": [], "decided_at": formed["decided_at"]}
+    assert asked.detail["result"]["duplicates"]["findings"] == [] and asked.detail["attempt"] == 1
     assert entries[0].detail["establishment"] == "emb-tr-ankara"
     assert entries[0].detail["due_date"] == submitted.input.deadline.due_date.isoformat()
     assert entries[-1].detail["iin"] == status.iin

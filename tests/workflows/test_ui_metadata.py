@@ -51,7 +51,6 @@ async def test_each_step_has_a_summary_in_the_history(client: Client, pool: asyn
 
     assert {
         "open the application and check it",
-        "look for an existing IIN in the national register",
-        "form the IIN in the national register",
+        "look for the foreigner in the national register and form the IIN",
         "issue the registration certificate",
     } <= set(summaries)

@@ -34,6 +34,7 @@ from schemas.contract import REVIEW_UPDATE, STATUS_QUERY, ApplicationInput
 from service.intake import resolve, start
 from tests.factories import make_application
 from tests.toolkit.waiting import eventually
+from tests.workflows.test_replay import patches_of
 from workers.embedded import stop_process
 from workers.worker import build_worker
 from workflows.application import PATCHES
@@ -151,7 +152,7 @@ async def test_an_application_a_released_worker_started_finishes_on_todays_code(
         await waiting.execute_update(REVIEW_UPDATE, verdict)
         final = await waiting.result()
 
-    assert await patches_taken(waiting) == _patches_at(OLDER_RELEASES[release])
+    assert await patches_taken(waiting) == patches_of(HISTORIES / f"{release}-review_different_person.json")
     assert final.state is ApplicationState.CERTIFICATE_ISSUED
     assert final.iin is not None and final.certificate_number is not None
     async with pool.acquire() as conn:

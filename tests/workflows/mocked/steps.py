@@ -5,6 +5,7 @@ opening checks one by one too, so a workflow that takes them apart again still f
 under its name. Each returns what `Outcomes` says and notes its name in `calls`.
 """
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.assessment import Assessment, OpeningChecks
 from activities.checks import DuplicateDecision
+from activities.iin import RegisterOutcome
 from activities.review import ReviewOutcome, ReviewRequest, WithdrawalOutcome, WithdrawalRequest, same_person_finding
 from clock import SYSTEM_CLOCK
 from iin_models.decisions import CertificateRef, Decision, Finding, FormedIin, Step
@@ -67,6 +69,8 @@ class MockedSteps:
 
     outcomes: Outcomes = Outcomes()
     calls: list[str] = field(default_factory=list)
+    # Cleared, the register answers at once; a test clears it to hold the register call in flight.
+    register_answers: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
 
     def activities(self) -> list[Callable[..., Any]]:
         """Every activity, under the name the workflow calls it by."""
@@ -78,6 +82,7 @@ class MockedSteps:
             self.verify_documents,
             self.check_requirements,
             self.check_duplicates,
+            self.check_and_form_iin,
             self.form_iin,
             self.issue_certificate,
             self.issue_rejection_notice,
@@ -138,6 +143,15 @@ class MockedSteps:
         """The duplicate check alone."""
         return self._duplicates()
 
+    @activity.defn(name="check_and_form_iin")
+    async def check_and_form_iin(self, data: ApplicationInput) -> RegisterOutcome:
+        """The duplicate check, and the IIN if it found no one, as the real one does."""
+        duplicates = self._duplicates()
+        await self.register_answers.wait()
+        if duplicates.findings or duplicates.for_review:
+            return RegisterOutcome(duplicates=duplicates)
+        return RegisterOutcome(duplicates=duplicates, formed=await self.form_iin(data))
+
     @activity.defn(name="form_iin")
     async def form_iin(self, data: ApplicationInput) -> FormedIin:
         """A new IIN of twelve digits, unless a twin application registered the person first."""
@@ -189,6 +203,11 @@ class MockedSteps:
         )
 
 
+def _set(event: asyncio.Event) -> asyncio.Event:
+    event.set()
+    return event
+
+
 def application_input(submitted_at: datetime) -> ApplicationInput:
     """An application at the embassy in Ankara submitted at `submitted_at`, due as the calendar rules say."""
     due = deadline_for(submitted_at, ANKARA.time_zone, BusinessCalendar(rest_days=ANKARA.rest_days))
@@ -202,10 +221,11 @@ def application_input(submitted_at: datetime) -> ApplicationInput:
 
 @asynccontextmanager
 async def running(
-    env: WorkflowEnvironment, outcomes: Outcomes = Outcomes()
+    env: WorkflowEnvironment, outcomes: Outcomes = Outcomes(), steps: MockedSteps | None = None
 ) -> AsyncIterator[tuple[Handle, MockedSteps]]:
-    """An application started on `env`, submitted at the server's time, with a worker of mocked steps."""
-    steps = MockedSteps(outcomes)
+    """An application started on `env`, submitted at the server's time, with a worker of mocked steps
+    (`steps`, or steps deciding as `outcomes` say)."""
+    steps = steps or MockedSteps(outcomes)
     queue = f"iin-mocked-{uuid.uuid4()}"
     data = application_input(await env.get_current_time())
     async with Worker(

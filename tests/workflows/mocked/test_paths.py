@@ -13,6 +13,7 @@ from typing import Any, cast
 import asyncpg
 import pytest
 from temporalio import activity
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from activities import build_activities
@@ -144,6 +145,22 @@ async def test_a_withdrawal_in_review_ends_the_application_with_its_reason(workf
 
     assert answered.state is final.state is S.WITHDRAWN
     assert final.withdrawal_reason == "changed plans" and final.iin is None
+
+
+async def test_a_withdrawal_while_the_register_forms_the_iin_is_refused_and_the_iin_is_formed(
+    workflow_env: WorkflowEnvironment,
+) -> None:
+    steps = MockedSteps()
+    steps.register_answers.clear()
+    async with running(workflow_env, steps=steps) as (handle, _):
+        await eventually(lambda: status_of(handle), lambda s: s.state is S.DOCUMENTS_VERIFIED)
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(WITHDRAW_UPDATE, Withdrawal(requested_by="applicant", reason="changed plans"))
+        steps.register_answers.set()
+        final = await handle.result()
+
+    assert "the national register is forming the IIN" in str(refused.value.cause)
+    assert final.state is S.CERTIFICATE_ISSUED and final.withdrawal_reason is None
 
 
 async def test_a_cancel_in_temporal_is_a_withdrawal_by_the_operator(workflow_env: WorkflowEnvironment) -> None:
