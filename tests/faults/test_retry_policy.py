@@ -82,10 +82,10 @@ async def test_exhausted_serials_hold_the_application_open_until_the_register_fr
             lambda s: s.state is ApplicationState.DOCUMENTS_VERIFIED,
         )
 
-        async def form_iin_failures() -> int:
-            return failed_attempts(caplog, "form_iin", submitted.handle.id)
+        async def formation_failures() -> int:
+            return failed_attempts(caplog, "check_and_form_iin", submitted.handle.id)
 
-        await eventually(form_iin_failures, lambda n: n >= 3)  # a few attempts met the exhausted prefix
+        await eventually(formation_failures, lambda n: n >= 3)  # a few attempts met the exhausted prefix
         running = (await submitted.handle.describe()).status is WorkflowExecutionStatus.RUNNING
         people = await pool.fetchval(
             "SELECT count(*) FROM people WHERE application_id = $1", application.application_id

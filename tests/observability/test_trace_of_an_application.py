@@ -11,7 +11,7 @@ from tests.toolkit.api import Keys, final_status
 from tests.toolkit.tracing import TracedStack
 
 # The activities of the path to a certificate, in the order the workflow runs them.
-ACTIVITIES = ("open_and_check", "check_duplicates", "form_iin", "issue_certificate")
+ACTIVITIES = ("open_and_check", "check_and_form_iin", "issue_certificate")
 
 
 def personal_values(application: Application) -> set[str]:

@@ -54,7 +54,7 @@ async def test_a_person_given_an_iin_through_another_channel_is_refused_as_alrea
 async def _waiting_on_the_register(handle: Handle) -> bool:
     pending = (await handle.describe()).raw_description.pending_activities
     return any(
-        p.activity_type.name == "check_duplicates"
+        p.activity_type.name == "check_and_form_iin"
         and p.attempt >= 2
         and p.state != PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
         for p in pending
