@@ -14,7 +14,7 @@ from api.context import Caller, Context, Reviewer
 from api.events import listener_of
 from api.problems import ProblemError
 from api.responses import problems
-from api.status import current_status, status_after_event
+from api.status import current_status
 from api.updates import IdempotencyKey, body_digest, send_update
 from api.verdicts import give_verdict
 from db.api_submissions import receive_submission
@@ -172,7 +172,7 @@ async def get_application(
             await asyncio.wait_for(changed.wait(), wait)
         except TimeoutError:
             return status
-    return await status_after_event(context, application_id, caller.scope, status)
+    return await current_status(context, application_id, caller.scope)
 
 
 @router.post(

@@ -1,4 +1,4 @@
-"""The status of one application within a key's scope: from its workflow while it runs, else the projection."""
+"""The status of one application within a key's scope, from the projection (its workflow only before it has a row)."""
 
 from datetime import timedelta
 from uuid import UUID
@@ -24,9 +24,15 @@ async def stored_status(context: ApiContext, application_id: UUID, scope: str | 
 
 
 async def current_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus:
-    """The full status: from the workflow while it runs, from the projection once it has ended."""
+    """The full status, as the projection holds it: each step commits it before the workflow moves on.
+
+    PostgreSQL answers, not the workflow: a status query is a task for the server and a worker (about a
+    fifth of their work per application for a follower polling with `?wait`, docs/performance.md), and
+    the projection answers while no worker runs. The workflow is asked only while the projection has no
+    row yet: an application started outside the API, before its first step.
+    """
     stored = await stored_status(context, application_id, scope)
-    if stored is not None and stored.state.is_terminal:
+    if stored is not None:
         return stored
     handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
     try:
@@ -34,22 +40,5 @@ async def current_status(context: ApiContext, application_id: UUID, scope: str |
             STATUS_QUERY, result_type=ApplicationStatus, rpc_timeout=QUERY_TIMEOUT
         )
     except RPCError as error:
-        if stored is not None:
-            return stored
         raise ProblemError("unavailable", "the application's workflow cannot be reached") from error
     return live
-
-
-async def status_after_event(
-    context: ApiContext, application_id: UUID, scope: str | None, before: ApplicationStatus
-) -> ApplicationStatus:
-    """The status once an event committed: the workflow's if it has taken the step in, else the projection's.
-
-    The projection commits before the workflow sees its step's result, so a query right after the event
-    may still show the state before it; the projection already holds the new one.
-    """
-    live = await current_status(context, application_id, scope)
-    if (live.state, live.breached) != (before.state, before.breached):
-        return live
-    stored = await stored_status(context, application_id, scope)
-    return stored if stored is not None else live

@@ -27,10 +27,10 @@ async def receive_submission(conn: Connection, data: ApplicationInput, *, body_s
     row = await conn.fetchrow(
         f"""WITH receipt AS (
                INSERT INTO api_submissions (application_id, establishment_id, body_sha256, api_key_id)
-               SELECT $1, $2, $10, $11 WHERE NOT EXISTS (SELECT 1 FROM applications WHERE application_id = $1)
+               SELECT $1, $2, $11, $12 WHERE NOT EXISTS (SELECT 1 FROM applications WHERE application_id = $1)
                ON CONFLICT (application_id) DO NOTHING RETURNING application_id
            ), opened AS (
-               INSERT INTO applications {OPENED_COLUMNS} SELECT $1, $2, $3, $4, $5, $6, $7 FROM receipt
+               INSERT INTO applications {OPENED_COLUMNS} SELECT $1, $2, $3, $4, $5, $6, $7, $10 FROM receipt
                {OPENED_RETURNING}
            ), logged AS (
                {SUBMITTED_EVENT}

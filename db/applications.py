@@ -8,15 +8,17 @@ import asyncpg
 
 from db.events import event_id
 from db.pool import Connection
-from iin_models.decisions import Finding
+from iin_models.decisions import Finding, Step
 from iin_models.enums import ApplicationState
 from iin_models.events import EventType
 from iin_models.status import ApplicationStatus, Transition
 from schemas.contract import ApplicationInput
 
-# Opening an application: its projection row and its `submitted` event, from the parameters $1-$9 of
+# Opening an application: its projection row and its `submitted` event, from the parameters $1-$10 of
 # `opening_parameters`. Shared by the workflow's first step and the API's receipt (db/api_submissions.py).
-OPENED_COLUMNS = "(application_id, establishment_id, state, submitted_at, due_date, deadline, transitions)"
+OPENED_COLUMNS = (
+    "(application_id, establishment_id, state, submitted_at, due_date, deadline, transitions, service_period_id)"
+)
 OPENED_RETURNING = "ON CONFLICT (application_id) DO NOTHING RETURNING application_id, establishment_id, state, breached"
 SUBMITTED_EVENT = """INSERT INTO events (event_id, application_id, establishment_id, type, state, reasons, breached, at)
            SELECT $8, application_id, establishment_id, $9, state, '{}', breached, $4 FROM opened
@@ -24,7 +26,7 @@ SUBMITTED_EVENT = """INSERT INTO events (event_id, application_id, establishment
 
 
 def opening_parameters(data: ApplicationInput) -> list[object]:
-    """The parameters $1-$9 of the statements that open an application."""
+    """The parameters $1-$10 of the statements that open an application ($1-$7 and $10 the row, $8-$9 its event)."""
     application = data.application
     first = Transition(state=ApplicationState.SUBMITTED, at=application.submitted_at)
     return [
@@ -37,6 +39,7 @@ def opening_parameters(data: ApplicationInput) -> list[object]:
         [first.model_dump(mode="json")],
         event_id(application.application_id, EventType.SUBMITTED),
         EventType.SUBMITTED.value,
+        data.service_period.id,
     ]
 
 
@@ -44,7 +47,7 @@ async def open_application(conn: Connection, data: ApplicationInput) -> None:
     """Insert the row of a submitted application and its `submitted` event; a second call leaves both."""
     await conn.execute(
         f"""WITH opened AS (
-               INSERT INTO applications {OPENED_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7) {OPENED_RETURNING}
+               INSERT INTO applications {OPENED_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $10) {OPENED_RETURNING}
            )
            {SUBMITTED_EVENT}""",
         *opening_parameters(data),
@@ -119,12 +122,14 @@ async def find_status(conn: Connection, application_id: UUID) -> ApplicationStat
     if row is None:
         return None
     results = await conn.fetch(
-        "SELECT result FROM decisions WHERE application_id = $1 ORDER BY decided_at", application_id
+        "SELECT step, result FROM decisions WHERE application_id = $1 ORDER BY decided_at", application_id
     )
     findings = [Finding.model_validate(f) for r in results for f in r["result"].get("findings", [])]
+    withdrawal = next((r["result"] for r in results if r["step"] == Step.WITHDRAWAL.value), None)
     return ApplicationStatus(
         application_id=row["application_id"],
         establishment_id=row["establishment_id"],
+        service_period_id=row["service_period_id"],
         state=ApplicationState(row["state"]),
         submitted_at=row["submitted_at"],
         due_date=row["due_date"],
@@ -139,6 +144,7 @@ async def find_status(conn: Connection, application_id: UUID) -> ApplicationStat
         certificate_sha256=row["certificate_sha256"],
         rejection_notice_number=row["notice_number"],
         rejection_notice_sha256=row["notice_sha256"],
+        withdrawal_reason=withdrawal["reason"] if withdrawal is not None else None,
     )
 
 

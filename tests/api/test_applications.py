@@ -11,6 +11,7 @@ from clock import SYSTEM_CLOCK
 from db.applications import open_application
 from iin_models.api import ApplicationAccepted, ApplicationPage
 from iin_models.enums import ApplicationState
+from iin_models.status import ApplicationStatus
 from service.intake import resolve
 from tests.factories import make_applicant, make_application
 from tests.toolkit.api import ANKARA, BEIJING, Keys, bearer, final_status, submit
@@ -90,6 +91,27 @@ async def test_the_status_follows_the_application_to_its_certificate(http: httpx
     assert status.state is ApplicationState.CERTIFICATE_ISSUED
     assert status.iin is not None and status.certificate_number is not None and status.certificate_sha256 is not None
     assert [t.state for t in status.transitions][-1] is ApplicationState.CERTIFICATE_ISSUED
+
+
+async def test_a_running_application_s_status_names_the_service_period_it_is_judged_by(
+    http: httpx.AsyncClient, pool: asyncpg.Pool, keys: Keys
+) -> None:
+    application = make_application()
+    period = (await resolve(pool, application, now=SYSTEM_CLOCK.now())).service_period.id
+    assert (await submit(http, application, keys.ankara)).status_code == 202
+
+    answer = await http.get(f"/v1/applications/{application.application_id}", headers=bearer(keys.ankara))
+
+    assert ApplicationStatus.model_validate_json(answer.content).service_period_id == period
+
+
+async def test_an_ended_application_s_status_still_names_its_service_period(
+    http: httpx.AsyncClient, pool: asyncpg.Pool, keys: Keys
+) -> None:
+    application = make_application()
+    period = (await resolve(pool, application, now=SYSTEM_CLOCK.now())).service_period.id
+
+    assert (await final_status(http, application, keys.ankara)).service_period_id == period
 
 
 async def test_the_listing_filters_by_state_and_establishment(http: httpx.AsyncClient, keys: Keys) -> None:

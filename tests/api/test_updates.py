@@ -55,6 +55,16 @@ async def test_withdrawing_a_running_application_ends_it_withdrawn(
     assert ApplicationStatus.model_validate_json(answer.content).state is ApplicationState.WITHDRAWN
 
 
+async def test_a_withdrawn_application_s_status_says_why_it_was_withdrawn(
+    client: Client, pool: asyncpg.Pool, http: httpx.AsyncClient, keys: Keys
+) -> None:
+    application_id, _ = await _update_with_worker(client, pool, keys, "withdraw", WITHDRAWAL)
+
+    answer = await http.get(f"/v1/applications/{application_id}", headers=bearer(keys.ankara))
+
+    assert ApplicationStatus.model_validate_json(answer.content).withdrawal_reason == WITHDRAWAL["reason"]
+
+
 async def test_a_review_while_not_awaiting_review_is_rejected_with_the_reason(
     client: Client, pool: asyncpg.Pool, keys: Keys
 ) -> None:
