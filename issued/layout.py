@@ -44,11 +44,11 @@ def new_page(title: Label, subtitle: Label, created_at: datetime) -> FPDF:
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_font(FONT, "", 10)
-    pdf.cell(0, 6, ISSUER, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_line(pdf, 6, ISSUER, align="C", fixed=True)
     pdf.ln(4)
     pdf.set_font(FONT, "B", 16)
     for line in (title.kk, title.ru, title.en):
-        pdf.cell(0, 8, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        text_line(pdf, 8, line, align="C", fixed=True)
     pdf.set_font(FONT, "", 10)
     text_block(pdf, 5, subtitle.joined(), align="C", fixed=True)
     pdf.ln(6)
@@ -59,7 +59,7 @@ def field(pdf: FPDF, label: Label, value: str) -> None:
     """A labelled line: the label in three languages, small, then the value, large."""
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(90, 90, 90)
-    pdf.cell(0, 4, label.joined(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_line(pdf, 4, label.joined(), fixed=True)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FONT, "B", 13)
     text_block(pdf, 7, value or "—")
@@ -98,7 +98,66 @@ def text_block(
         if fixed:
             _LINE_BREAKS[key] = lines
     for line in lines:
-        pdf.cell(0, h, line, align=align, new_x=new_x, new_y=YPos.NEXT)
+        text_line(pdf, h, line, align=align, new_x=new_x, fixed=fixed)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What one cell of a fixed text added to the page, and where it left the cursor."""
+
+    contents: bytes
+    x: float
+    y: float
+
+
+# The cells of the layout's own texts, by what their bytes depend on (`_cell_key`): their places move
+# only with the number of lines of the values above them, so a few hundred in all; bounded all the same.
+_CELLS: dict[tuple[object, ...], _Written] = {}
+_CELLS_MAX = 4096
+
+
+def _cell_key(pdf: FPDF, h: float, text: str, align: str, new_x: XPos) -> tuple[object, ...]:
+    # Everything fpdf2 reads to write a borderless, unlinked, one-line cell of plain text.
+    return (text, h, align, new_x, pdf.x, pdf.y, pdf.w, pdf.h, pdf.k, pdf.l_margin, pdf.r_margin, pdf.c_margin,
+        pdf.auto_page_break, pdf.page_break_trigger, pdf.font_family, pdf.font_style, pdf.font_size_pt,
+        pdf.text_color, pdf.fill_color, pdf.underline, pdf.strikethrough, pdf.text_mode, pdf.font_stretching,
+        pdf.char_spacing, pdf.text_shaping is None)  # fmt: skip
+
+
+def text_line(
+    pdf: FPDF, h: float, text: str, *, align: str = "L", new_x: XPos = XPos.LMARGIN, fixed: bool = False
+) -> None:
+    """What `pdf.cell(0, h, text, align=align, new_x=new_x, new_y=NEXT)` writes, the same bytes.
+
+    A `fixed` text (the layout's own, not a value) is laid out by fpdf2 once per place on the page:
+    its glyph codes and widths are measured character by character in Python, most of a document's time.
+    """
+    _select_font(pdf)
+    contents = _page_contents(pdf)
+    key = _cell_key(pdf, h, text, align, new_x) if fixed and pdf.str_alias_nb_pages not in text else None
+    written = _CELLS.get(key) if key is not None else None
+    if written is not None:
+        contents.extend(written.contents)
+        pdf.x, pdf.y = written.x, written.y
+        pdf._lasth = h  # as `cell` leaves it
+        return
+    start = len(contents)
+    page_break = pdf.cell(0, h, text, align=align, new_x=new_x, new_y=YPos.NEXT)
+    if key is not None and not page_break and len(_CELLS) < _CELLS_MAX:
+        _CELLS[key] = _Written(bytes(contents[start:]), pdf.x, pdf.y)
+
+
+def _page_contents(pdf: FPDF) -> bytearray:
+    contents = pdf.pages[pdf.page].contents
+    assert isinstance(contents, bytearray)  # a stream only once the document is output
+    return contents
+
+
+def _select_font(pdf: FPDF) -> None:
+    # What `cell` writes first after a `set_font`, written before it so that a cell's bytes are its own.
+    if not pdf.current_font_is_set_on_page:
+        assert pdf.current_font is not None
+        pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
 
 
 def qr_code(pdf: FPDF, url: str, caption: Label, *, size_mm: float = 40) -> None:
