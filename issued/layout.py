@@ -6,12 +6,13 @@ The font is Source Sans Pro from the `font-source-sans-pro` wheel: it covers the
 
 from dataclasses import dataclass
 from datetime import datetime
+from io import BytesIO
 
 import font_source_sans_pro
 import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from PIL import Image
+from PIL import Image, ImageOps
 
 from issued.fonts import CachedFontsOutput, add_font
 
@@ -162,7 +163,7 @@ def _select_font(pdf: FPDF) -> None:
 
 def qr_code(pdf: FPDF, url: str, caption: Label, *, size_mm: float = 40) -> None:
     """The QR code of `url`, at the left margin, with its caption and the address in clear beside it."""
-    image = qr_image(url)
+    image = qr_tiff(url)
     top = pdf.get_y()
     pdf.image(image, x=pdf.l_margin, y=top, w=size_mm, h=size_mm)
     pdf.set_xy(pdf.l_margin + size_mm + 6, top + 8)
@@ -180,17 +181,33 @@ def qr_code(pdf: FPDF, url: str, caption: Label, *, size_mm: float = 40) -> None
 QR_MASK = 2
 
 
+# segno's module values (0 light, 1 dark) as grey levels: light white, dark black.
+_MODULE_SHADES = bytes((255, 0)) + bytes(254)
+
+
 def qr_image(url: str, *, scale: int = 8, border: int = 4) -> Image.Image:
     """The QR code of `url` as a black-and-white image, `scale` pixels a module, a quiet zone of `border` modules.
 
     Drawn with Pillow from segno's matrix: the pixels segno's PNG writer gives, without its pure-Python
-    PNG encoding and fpdf2 decoding it again.
+    PNG encoding and fpdf2 decoding it again; the matrix becomes pixels in C, not one Python step a module.
     """
-    code = segno.make(url, error="m", mask=QR_MASK)
-    modules = int(code.symbol_size(border=border)[0])
-    image = Image.new("1", (modules, modules))
-    image.putdata([1 - dark for row in code.matrix_iter(border=border) for dark in row])
-    return image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
+    matrix = segno.make(url, error="m", mask=QR_MASK).matrix
+    symbol = Image.frombytes("L", (len(matrix), len(matrix)), b"".join(matrix).translate(_MODULE_SHADES))
+    framed = ImageOps.expand(symbol, border=border, fill=255)
+    pixels = framed.width * scale
+    return framed.resize((pixels, pixels), Image.Resampling.NEAREST).convert("1", dither=Image.Dither.NONE)
+
+
+def qr_tiff(url: str) -> bytes:
+    """`qr_image(url)` as a CCITT Group 4 TIFF, the encoding fpdf2 embeds a black-and-white image in.
+
+    fpdf2 copies a one-strip Group 4 TIFF into the PDF as it is; from an image it saves that TIFF itself,
+    through an extra copy, and parses it again. Pillow writes one strip of up to 64 KB of pixels (up to a
+    version 16 code at 8 pixels a module); fpdf2 re-encodes a larger code's TIFF, to the same bytes.
+    """
+    tiff = BytesIO()
+    qr_image(url).save(tiff, format="TIFF", compression="group4")
+    return tiff.getvalue()
 
 
 def to_bytes(pdf: FPDF) -> bytes:
