@@ -133,7 +133,7 @@ def text_line(
     A `fixed` text (the layout's own, not a value) is laid out by fpdf2 once per place on the page:
     its glyph codes and widths are measured character by character in Python, most of a document's time.
     """
-    _select_font(pdf)
+    _select_font(pdf, h)
     contents = _page_contents(pdf)
     key = _cell_key(pdf, h, text, align, new_x) if fixed and pdf.str_alias_nb_pages not in text else None
     written = _CELLS.get(key) if key is not None else None
@@ -154,9 +154,10 @@ def _page_contents(pdf: FPDF) -> bytearray:
     return contents
 
 
-def _select_font(pdf: FPDF) -> None:
-    # What `cell` writes first after a `set_font`, written before it so that a cell's bytes are its own.
-    if not pdf.current_font_is_set_on_page:
+def _select_font(pdf: FPDF, h: float) -> None:
+    # What `cell` writes first after a `set_font`, written before it so that a cell's bytes are its own;
+    # a cell that breaks the page writes it on the next page (and is not cached).
+    if not pdf.current_font_is_set_on_page and not pdf.will_page_break(h):
         assert pdf.current_font is not None
         pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
 

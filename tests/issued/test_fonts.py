@@ -11,6 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image
 
+from iin_models.decisions import Finding
 from issued import layout
 from issued.certificate import SUBTITLE, CertificateContent, render_certificate
 from issued.layout import FONT, new_page, qr_image, qr_tiff, text_block, to_bytes
@@ -78,11 +79,25 @@ def test_cells_of_fixed_texts_write_the_bytes_of_cell(monkeypatch: pytest.Monkey
     assert render_certificate(content, URL) == cached
 
 
-def test_the_notice_cells_write_the_bytes_of_cell(monkeypatch: pytest.MonkeyPatch) -> None:
-    render_notice(NOTICE)
-    cached = render_notice(NOTICE)
+# Seven findings under each reason: a line breaks the page right after a change of font.
+TWO_PAGES = (
+    tuple(
+        Finding(reason=reason, code="registered_by_document", field="document.number", message="matched by document")
+        for reason in NOTICE.reasons
+    )
+    * 7
+)
+
+
+@pytest.mark.parametrize("findings", [NOTICE.findings, TWO_PAGES])
+def test_the_notice_cells_write_the_bytes_of_cell(
+    monkeypatch: pytest.MonkeyPatch, findings: tuple[Finding, ...]
+) -> None:
+    notice = NOTICE.model_copy(update={"findings": findings})
+    render_notice(notice)
+    cached = render_notice(notice)
     monkeypatch.setattr(layout, "text_line", _plain_line)
-    assert render_notice(NOTICE) == cached
+    assert render_notice(notice) == cached
 
 
 @pytest.mark.parametrize("length", [20, 460])  # a one-strip TIFF, copied; a three-strip one, encoded again
