@@ -103,7 +103,7 @@ def text_block(
 
 
 @dataclass(frozen=True)
-class _Written:
+class _Cell:
     """What one cell of a fixed text added to the page, and where it left the cursor."""
 
     contents: bytes
@@ -113,12 +113,13 @@ class _Written:
 
 # The cells of the layout's own texts, by what their bytes depend on (`_cell_key`): their places move
 # only with the number of lines of the values above them, so a few hundred in all; bounded all the same.
-_CELLS: dict[tuple[object, ...], _Written] = {}
+_CELLS: dict[tuple[object, ...], _Cell] = {}
 _CELLS_MAX = 4096
 
 
 def _cell_key(pdf: FPDF, h: float, text: str, align: str, new_x: XPos) -> tuple[object, ...]:
-    # Everything fpdf2 reads to write a borderless, unlinked, one-line cell of plain text.
+    # Everything fpdf2 reads to write a borderless, unlinked, one-line cell of plain text (the layout
+    # draws no highlights and no unbreakable blocks, which would matter too).
     return (text, h, align, new_x, pdf.x, pdf.y, pdf.w, pdf.h, pdf.k, pdf.l_margin, pdf.r_margin, pdf.c_margin,
         pdf.auto_page_break, pdf.page_break_trigger, pdf.font_family, pdf.font_style, pdf.font_size_pt,
         pdf.text_color, pdf.fill_color, pdf.underline, pdf.strikethrough, pdf.text_mode, pdf.font_stretching,
@@ -136,16 +137,16 @@ def text_line(
     _select_font(pdf, h)
     contents = _page_contents(pdf)
     key = _cell_key(pdf, h, text, align, new_x) if fixed and pdf.str_alias_nb_pages not in text else None
-    written = _CELLS.get(key) if key is not None else None
-    if written is not None:
-        contents.extend(written.contents)
-        pdf.x, pdf.y = written.x, written.y
+    cell = _CELLS.get(key) if key is not None else None
+    if cell is not None:
+        contents.extend(cell.contents)
+        pdf.x, pdf.y = cell.x, cell.y
         pdf._lasth = h  # as `cell` leaves it
         return
     start = len(contents)
     page_break = pdf.cell(0, h, text, align=align, new_x=new_x, new_y=YPos.NEXT)
     if key is not None and not page_break and len(_CELLS) < _CELLS_MAX:
-        _CELLS[key] = _Written(bytes(contents[start:]), pdf.x, pdf.y)
+        _CELLS[key] = _Cell(bytes(contents[start:]), pdf.x, pdf.y)
 
 
 def _page_contents(pdf: FPDF) -> bytearray:
