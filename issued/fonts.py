@@ -6,12 +6,13 @@ once, and every document starts with the same characters (`REPERTOIRE`) picked i
 the same glyphs carry the same codes and nearly every document embeds the same subset, which is made
 once and reused. A character outside the repertoire gets the next code and the document a subset of
 its own (made, then cached too). The PDF objects are those fpdf2 writes, in its order, so the bytes
-depend on the content alone, as before; only the embedded subset holds the whole repertoire.
+depend on the content alone, as before; only the embedded subset holds the whole repertoire. A font's
+objects are also serialized once per subset and place in the file, not attribute by attribute each time.
 """
 
 import copy
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.encryption import StandardSecurityHandler
 from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, _build_cmap_blocks, _cid_font_widths
 from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFObject
@@ -80,6 +82,8 @@ class _Subset:
     cid_to_gid_map: bytes  # deflated
     program: bytes  # deflated
     program_length: int
+    # The font's objects as written, by the id of the first: the same in every document of a kind.
+    written: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 def _format_code(unicode: int) -> str:
@@ -135,8 +139,7 @@ class CachedFontsOutput(OutputProducer):
             SubsetMap.get_glyph.cache_clear()
         return objects
 
-    def _add_font(self, font: TTFFont) -> PDFFont:
-        # The objects of fpdf2's TrueType branch (OutputProducer._add_fonts), in its order.
+    def _add_font(self, font: TTFFont) -> PDFObject:
         used = tuple(
             (
                 glyph.glyph_name,
@@ -148,27 +151,50 @@ class CachedFontsOutput(OutputProducer):
             if glyph is not None
         )
         subset = _subset(Path(font.ttffile), used)
-        fontname = f"MPDFAA+{font.name}"
-        composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
-        self._add_pdf_obj(composite, "fonts")
-        cid_font = PDFFont(subtype="CIDFontType2", base_font=fontname, d_w=font.desc.missing_width, w=subset.widths)
-        self._add_pdf_obj(cid_font, "fonts")
-        composite.descendant_fonts = PDFArray([cid_font])
-        to_unicode = PDFContentStream(subset.to_unicode)
-        self._add_pdf_obj(to_unicode, "fonts")
-        composite.to_unicode = to_unicode
-        system_info = CIDSystemInfo()
-        self._add_pdf_obj(system_info, "fonts")
-        cid_font.c_i_d_system_info = system_info
-        descriptor = font.desc
-        descriptor.font_name = Name(fontname)
-        self._add_pdf_obj(descriptor, "fonts")
-        cid_font.font_descriptor = descriptor
-        cid_to_gid = _deflated(subset.cid_to_gid_map)
-        self._add_pdf_obj(cid_to_gid, "fonts")
-        cid_font.c_i_d_to_g_i_d_map = cid_to_gid
-        program = _deflated(subset.program)
-        program.length1 = subset.program_length  # type: ignore[attr-defined]
-        self._add_pdf_obj(program, "fonts")
-        descriptor.font_file2 = program  # type: ignore[attr-defined]
-        return composite
+        first_id = self.obj_id + 1
+        texts = subset.written.get(first_id)
+        if texts is None:
+            texts = subset.written[first_id] = _font_objects(font, subset, first_id)
+        # fpdf2 builds and serializes seven objects per font, attribute by attribute: done once.
+        objects = [_Written(text) for text in texts]
+        for obj in objects:
+            self._add_pdf_obj(obj, "fonts")
+        return objects[0]
+
+
+class _Written(PDFObject):
+    """A PDF object serialized before, under the same id."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def serialize(
+        self, obj_dict: dict[str, object] | None = None, _security_handler: StandardSecurityHandler | None = None
+    ) -> str:
+        assert _security_handler is None  # the text was written unencrypted
+        return self._text
+
+
+def _font_objects(font: TTFFont, subset: _Subset, first_id: int) -> tuple[str, ...]:
+    """The objects of fpdf2's TrueType branch (OutputProducer._add_fonts) in its order, numbered from `first_id`."""
+    fontname = f"MPDFAA+{font.name}"
+    composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
+    cid_font = PDFFont(subtype="CIDFontType2", base_font=fontname, d_w=font.desc.missing_width, w=subset.widths)
+    composite.descendant_fonts = PDFArray([cid_font])
+    to_unicode = PDFContentStream(subset.to_unicode)
+    composite.to_unicode = to_unicode
+    system_info = CIDSystemInfo()
+    cid_font.c_i_d_system_info = system_info
+    descriptor = copy.copy(font.desc)
+    descriptor.font_name = Name(fontname)
+    cid_font.font_descriptor = descriptor
+    cid_to_gid = _deflated(subset.cid_to_gid_map)
+    cid_font.c_i_d_to_g_i_d_map = cid_to_gid
+    program = _deflated(subset.program)
+    program.length1 = subset.program_length  # type: ignore[attr-defined]
+    descriptor.font_file2 = program  # type: ignore[attr-defined]
+    objects: list[PDFObject] = [composite, cid_font, to_unicode, system_info, descriptor, cid_to_gid, program]
+    for offset, obj in enumerate(objects):
+        obj.id = first_id + offset
+    return tuple(obj.serialize() for obj in objects)

@@ -2,7 +2,7 @@
 
 import io
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pypdf
 import zxingcpp
@@ -28,6 +28,25 @@ CONTENT = CertificateContent(
     issued_at=ISSUED_AT,
 )
 URL = verification_url("https://iin.example.kz", CONTENT.number)
+FINDING = Finding(
+    reason=RejectionReason.ALREADY_REGISTERED,
+    code="registered_by_document",
+    field="document.number",
+    message="the foreigner already has a registered IIN (matched by document)",
+)
+NOTICE = NoticeContent(
+    number="RN-AAAA-BBBB-CCCC-DDDD",
+    application_id=UUID("0b6f1c52-8d4e-4c3a-9f1e-2a7d5b9c4e10"),
+    surname="Ivanov",
+    given_names="Ivan",
+    birth_date=date(1980, 1, 2),
+    citizenship="RU",
+    establishment=ANKARA,
+    reasons=(RejectionReason.DOCUMENTS_UNRELIABLE, RejectionReason.ALREADY_REGISTERED),
+    findings=(FINDING,),
+    decided_on=date(2026, 11, 25),
+    issued_at=ISSUED_AT,
+)
 
 
 def _text(pdf: bytes) -> str:
@@ -57,26 +76,7 @@ def test_qr_codes_with_the_fixed_mask_read_back_for_any_certificate_number() -> 
 
 
 def test_the_notice_lists_each_reason_with_its_ground_in_three_languages() -> None:
-    finding = Finding(
-        reason=RejectionReason.ALREADY_REGISTERED,
-        code="registered_by_document",
-        field="document.number",
-        message="the foreigner already has a registered IIN (matched by document)",
-    )
-    notice = NoticeContent(
-        number="RN-AAAA-BBBB-CCCC-DDDD",
-        application_id=uuid4(),
-        surname="Ivanov",
-        given_names="Ivan",
-        birth_date=date(1980, 1, 2),
-        citizenship="RU",
-        establishment=ANKARA,
-        reasons=(RejectionReason.ALREADY_REGISTERED,),
-        findings=(finding,),
-        decided_on=date(2026, 11, 25),
-        issued_at=ISSUED_AT,
-    )
-    text = " ".join(_text(render_notice(notice)).split())
+    text = " ".join(_text(render_notice(NOTICE)).split())
     assert "шетелдіктің тіркелген ЖСН-і бар" in text
     assert "наличие у иностранца зарегистрированного ИИН" in text
     assert "the foreigner already has a registered IIN" in text and "registered_by_document" in text
