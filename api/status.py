@@ -29,10 +29,11 @@ async def current_status(context: ApiContext, application_id: UUID, scope: str |
     PostgreSQL answers, not the workflow: a status query is a task for the server and a worker (about a
     fifth of their work per application for a follower polling with `?wait`, docs/performance.md), and
     the projection answers while no worker runs. The workflow is asked only while the projection has no
-    row yet: an application started outside the API, before its first step.
+    row yet (an application started outside the API, before its first step), or while a row opened before
+    migration 0017 lacks the service period, which only the workflow's input holds.
     """
     stored = await stored_status(context, application_id, scope)
-    if stored is not None:
+    if stored is not None and (stored.state.is_terminal or stored.service_period_id is not None):
         return stored
     handle = context.client.get_workflow_handle(workflow_id(application_id), result_type=ApplicationStatus)
     try:
@@ -40,5 +41,7 @@ async def current_status(context: ApiContext, application_id: UUID, scope: str |
             STATUS_QUERY, result_type=ApplicationStatus, rpc_timeout=QUERY_TIMEOUT
         )
     except RPCError as error:
+        if stored is not None:
+            return stored
         raise ProblemError("unavailable", "the application's workflow cannot be reached") from error
     return live

@@ -18,7 +18,7 @@ from db.api_keys import ApiKey
 from db.decisions import canonical_json
 from db.update_requests import claim, record_answer
 from iin_models.status import ApplicationStatus
-from schemas.contract import workflow_id
+from schemas.contract import WITHDRAWAL_DEFERRED, workflow_id
 
 
 def body_digest(body: BaseModel) -> str:
@@ -69,6 +69,11 @@ async def execute_update(
 Answer = dict[str, Any]
 
 
+def deferred(error: WorkflowUpdateFailedError) -> bool:
+    """Whether the workflow refused the update for now only, so that the same request may succeed later."""
+    return isinstance(error.cause, ApplicationError) and error.cause.type == WITHDRAWAL_DEFERRED
+
+
 async def once(
     context: ApiContext,
     caller: ApiKey,
@@ -94,8 +99,8 @@ async def once(
         try:
             answer = await act(update_id_for(name, caller, key))
         except ProblemError as problem:
-            if not isinstance(problem.__cause__, WorkflowUpdateFailedError):
-                raise  # not the workflow's answer (ended meanwhile, unavailable): the next try decides
+            if not isinstance(problem.__cause__, WorkflowUpdateFailedError) or deferred(problem.__cause__):
+                raise  # not the workflow's final answer (ended meanwhile, unavailable, for now): the next try decides
             answer = {"problem": problem.slug, "detail": problem.detail}
         async with context.pool.acquire() as conn:
             answer = await record_answer(conn, api_key_id=caller.id, key=key, answer=answer)

@@ -13,6 +13,9 @@ WORKFLOW_TYPE = "IINApplicationWorkflow"
 STATUS_QUERY = "status"
 REVIEW_UPDATE = "resolve_review"  # takes iin_models.review.ReviewDecision, returns ApplicationStatus
 WITHDRAW_UPDATE = "withdraw"  # takes iin_models.review.Withdrawal, returns ApplicationStatus
+# The error type of a withdrawal refused for now only: while the register forms the IIN, which may still
+# send the application to review, where a withdrawal is accepted again.
+WITHDRAWAL_DEFERRED = "WithdrawalDeferred"
 WORKFLOW_ID_PREFIX = "iin-application-"
 
 

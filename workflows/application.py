@@ -43,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         REVIEW_UPDATE,
         STATUS_QUERY,
         WITHDRAW_UPDATE,
+        WITHDRAWAL_DEFERRED,
         WORKFLOW_TYPE,
         ApplicationInput,
         BreachNotice,
@@ -109,18 +110,14 @@ def review_refusal(status: ApplicationStatus, *, reviewed: bool, withdrawing: bo
     return None
 
 
-def withdrawal_refusal(status: ApplicationStatus, *, withdrawing: bool, forming: bool = False) -> str | None:
-    """Why a withdrawal cannot be accepted now, or None: only before the end and before the register
-    is asked to form the IIN."""
+def withdrawal_refusal(status: ApplicationStatus, *, withdrawing: bool) -> str | None:
+    """Why a withdrawal cannot be accepted now, or None: only before the end and before the IIN."""
     if status.state.is_terminal:
         return f"the application is already {status.state.value}"
     # Once formed, an IIN stays in the national register for life: the service has been rendered,
     # and only the certificate that documents it is still to come.
     if status.iin is not None:
         return "the IIN is already formed; the application can no longer be withdrawn"
-    # A withdrawal accepted now could only fail once the register answers, maybe hours later.
-    if forming:
-        return "the national register is forming the IIN; the application can no longer be withdrawn"
     if withdrawing:
         return "a withdrawal of this application is already under way"
     return None
@@ -184,6 +181,11 @@ class IINApplicationWorkflow:
                 except asyncio.CancelledError:
                     if self._withdrawal is None and self._status.iin is None:
                         self._withdrawal = CANCELLED_BY_OPERATOR
+                        if self._forming:
+                            workflow.logger.warning(
+                                "cancel requested while the national register forms the IIN: it takes effect"
+                                " only if the register sends the application to review"
+                            )
             steps.result()
             if self._status.state is ApplicationState.REJECTED:
                 await self._issue_rejection_notice(data)
@@ -244,9 +246,17 @@ class IINApplicationWorkflow:
 
     @withdraw.validator
     def _accept_withdrawal(self, withdrawal: Withdrawal) -> None:
-        refusal = withdrawal_refusal(self._status, withdrawing=self._withdrawal is not None, forming=self._forming)
+        refusal = withdrawal_refusal(self._status, withdrawing=self._withdrawal is not None)
         if refusal is not None:
             raise ApplicationError(refusal, type="WithdrawalRefused")
+        # Accepted now, it could only fail once the register answers, maybe hours later; refused for now,
+        # it may be sent again if the register sends the application to review instead.
+        if self._forming:
+            raise ApplicationError(
+                "the national register is forming the IIN; a withdrawal can take effect only if it sends the"
+                " application to review",
+                type=WITHDRAWAL_DEFERRED,
+            )
 
     async def _process(
         self, data: ApplicationInput, open_and_check: Callable[[ApplicationInput], Awaitable[RegisterOutcome | None]]

@@ -10,12 +10,18 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
+from api.context import ApiContext
+from api.problems import ProblemError
+from api.updates import Answer, once
+from db.api_keys import authenticate
 from iin_models.enums import ApplicationState
 from iin_models.status import ApplicationStatus
-from schemas.contract import workflow_id
+from schemas.contract import WITHDRAWAL_DEFERRED, workflow_id
 from tests.toolkit.api import Keys, bearer, submit
 from tests.toolkit.review import probable_duplicate
 from tests.toolkit.waiting import eventually
@@ -118,3 +124,27 @@ async def test_a_key_that_is_not_printable_ascii_is_refused_naming_the_header(
 
     assert answer.status_code == 422
     assert [e["location"] for e in answer.json()["errors"]] == ["header"]
+
+
+async def test_a_withdrawal_deferred_while_the_register_forms_is_not_the_key_s_answer(
+    pool: asyncpg.Pool, keys: Keys, client: Client
+) -> None:
+    async with pool.acquire() as conn:
+        caller = await authenticate(conn, keys.ankara)
+    assert caller is not None
+    context = ApiContext(client=client, pool=pool, task_queue="unused", public_base_url="http://127.0.0.1:8000")
+    request = (uuid.uuid4(), "withdraw", "0" * 64)
+    later = {"status": {"state": "withdrawn"}}
+    answers: list[Answer] = []
+
+    async def act(update_id: str | None) -> Answer:
+        if not answers:
+            answers.append(later)
+            refusal = ApplicationError("the register is forming the IIN", type=WITHDRAWAL_DEFERRED)
+            raise ProblemError("update-rejected", refusal.message) from WorkflowUpdateFailedError(refusal)
+        return later
+
+    with pytest.raises(ProblemError):
+        await once(context, caller, "key-1", request, act)
+
+    assert await once(context, caller, "key-1", request, act) == later
