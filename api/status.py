@@ -17,17 +17,19 @@ QUERY_TIMEOUT = timedelta(seconds=5)
 async def stored_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus | None:
     """The projection's status of an application within `scope` (None before its first step); 404 outside."""
     async with context.pool.acquire() as conn:
-        owner = await establishment_of(conn, application_id)
-        if owner is None or (scope is not None and owner != scope):
-            raise ProblemError("not-found", f"no application {application_id}")
-        return await find_status(conn, application_id)
+        status = await find_status(conn, application_id)
+        # The row names its establishment; only without one does the receipt have to be looked up.
+        owner = status.establishment_id if status is not None else await establishment_of(conn, application_id)
+    if owner is None or (scope is not None and owner != scope):
+        raise ProblemError("not-found", f"no application {application_id}")
+    return status
 
 
 async def current_status(context: ApiContext, application_id: UUID, scope: str | None) -> ApplicationStatus:
     """The full status, as the projection holds it: each step commits it before the workflow moves on.
 
     PostgreSQL answers, not the workflow: a status query is a task for the server and a worker (about a
-    fifth of their work per application for a follower polling with `?wait`, docs/performance.md), and
+    third of their work per application for a follower polling with `?wait`, docs/performance.md), and
     the projection answers while no worker runs. The workflow is asked only while the projection has no
     row yet (an application started outside the API, before its first step), or while a row opened before
     migration 0017 lacks the service period, which only the workflow's input holds.
