@@ -69,7 +69,7 @@ class MockedSteps:
 
     outcomes: Outcomes = Outcomes()
     calls: list[str] = field(default_factory=list)
-    # Cleared, the register answers at once; a test clears it to hold the register call in flight.
+    # Set, the register answers at once; a test clears it to hold the register call in flight.
     register_answers: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
 
     def activities(self) -> list[Callable[..., Any]]:
