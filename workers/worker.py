@@ -9,13 +9,14 @@ from pydantic import TypeAdapter
 from pydantic_extra_types.country import CountryAlpha2
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker.workflow_sandbox import SandboxRestrictions
 
 from activities import build_activities
 from activities.archive import ArchiveActivities
 from clock import SYSTEM_CLOCK, Clock
 from config.settings import Settings
 from register.port import NationalRegister
+from workers.sandbox import DirectContextSandboxedRunner
 from workflows.application import IINApplicationWorkflow
 from workflows.archive_sweep import ArchiveSweepWorkflow
 
@@ -25,8 +26,8 @@ TypeAdapter(CountryAlpha2).validate_python("KZ")
 # The sandbox re-creates the workflow module for every run and guards every activation: it catches a
 # non-deterministic call (clock, random, I/O) the moment it runs. Tests, replays and audits always run
 # sandboxed; the worker does unless WORKFLOW_SANDBOX=false, which saves 2-3 ms of CPU per application
-# (docs/performance.md).
-SANDBOXED_RUNNER = SandboxedWorkflowRunner(
+# (docs/performance.md). The runner is the SDK's, minus an `exec` per payload (workers/sandbox.py).
+SANDBOXED_RUNNER = DirectContextSandboxedRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("pydantic_extra_types", "pycountry")
 )
 
